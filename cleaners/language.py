@@ -1,0 +1,81 @@
+"""Language identification for articles: script first, then function words.
+
+A news article is long enough that its most frequent short words name its language, and a
+script of its own (Hangul, Kana, Arabic, Greek, ...) names it outright. This costs a few
+microseconds and no model load; it answers None rather than guess on text that is too short
+or too mixed to tell.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections import Counter
+from importlib import resources
+
+import regex
+
+# Scripts that belong to one language (or one that dominates news written in it).
+_SCRIPT_LANGUAGE = (
+    ("ko", regex.compile(r"\p{Hangul}")),
+    ("ja", regex.compile(r"[\p{Hiragana}\p{Katakana}]")),
+    ("zh", regex.compile(r"\p{Han}")),
+    ("ar", regex.compile(r"\p{Arabic}")),
+    ("he", regex.compile(r"\p{Hebrew}")),
+    ("el", regex.compile(r"\p{Greek}")),
+    ("th", regex.compile(r"\p{Thai}")),
+    ("hi", regex.compile(r"\p{Devanagari}")),
+    ("ka", regex.compile(r"\p{Georgian}")),
+    ("hy", regex.compile(r"\p{Armenian}")),
+)
+_LETTER = regex.compile(r"\p{L}")
+_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+_WORD = regex.compile(r"\p{L}+")
+# Letters only Ukrainian uses among the Cyrillic languages we tell apart.
+_UKRAINIAN_LETTERS = regex.compile(r"[іїєґІЇЄҐ]")
+_RUSSIAN_LETTERS = regex.compile(r"[ыэъЫЭЪ]")
+SAMPLE_CHARS = 4000
+MIN_HITS = 4
+
+
+@functools.cache
+def _function_words() -> dict[str, dict[str, frozenset[str]]]:
+    data = tomllib.loads(
+        (resources.files("cleaners") / "data" / "languages.toml").read_text(encoding="utf-8")
+    )
+    return {
+        script: {lang: frozenset(words.split()) for lang, words in table.items()}
+        for script, table in data.items()
+    }
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when it cannot be told."""
+    sample = text[:SAMPLE_CHARS]
+    letters = len(_LETTER.findall(sample))
+    if letters < 20:
+        return None
+    # Japanese mixes Kana with Han; check it before Chinese.
+    for language, script in _SCRIPT_LANGUAGE:
+        if len(script.findall(sample)) > letters * 0.3:
+            return language
+    cyrillic = len(_CYRILLIC.findall(sample)) > letters * 0.5
+    table = _function_words()["cyrillic" if cyrillic else "latin"]
+    words = Counter(w.lower() for w in _WORD.findall(sample))
+    scores = {
+        lang: sum(count for word, count in words.items() if word in vocabulary)
+        for lang, vocabulary in table.items()
+    }
+    if cyrillic:
+        if _UKRAINIAN_LETTERS.search(sample) and not _RUSSIAN_LETTERS.search(sample):
+            scores["uk"] = scores.get("uk", 0) * 2 + 1
+        elif _RUSSIAN_LETTERS.search(sample) and not _UKRAINIAN_LETTERS.search(sample):
+            scores["ru"] = scores.get("ru", 0) * 2 + 1
+    best = max(scores, key=lambda lang: scores[lang])
+    ranked = sorted(scores.values(), reverse=True)
+    total = sum(words.values())
+    # Function words make up a third or more of running text; a score far below that means
+    # a list, a table or a language we do not know.
+    if ranked[0] < max(MIN_HITS, total * 0.08) or (len(ranked) > 1 and ranked[0] < ranked[1] * 1.2):
+        return None
+    return best

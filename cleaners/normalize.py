@@ -1,0 +1,61 @@
+"""Unicode and whitespace normalization that never changes what the text says.
+
+NFC, invisible and control characters out, every kind of space to a plain space, one space
+between words, one paragraph per line of the input and paragraphs separated by one blank line.
+Typography (curly quotes, dashes, ellipses) is the author's and stays.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from cleaners.document import Repair
+
+# Terminal escape sequences (colour codes pasted from a console) and C0/C1 controls other than
+# tab and newline. ZWJ and ZWNJ are not in the list: they are spelling in Persian, Indic
+# scripts and emoji sequences.
+_TERMINAL_ESCAPE = regex.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
+_INVISIBLE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u180e\u00ad]")
+_ODD_SPACE = regex.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_LINE_BREAK = regex.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+_SPACE_RUN = regex.compile(r" {2,}")
+_HAS_WORK = regex.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0\u00ad\u1680\u180e\u2000-\u200b\u2028\u2029\u202f"
+    r"\u205f\u2060\u3000\ufeff]| {2,}|\n{3,}|^\s|\s$|[ ]\n|\n[ ]|[^\n]\n[^\n]"
+)
+
+
+def normalize(text: str) -> tuple[str, tuple[Repair, ...]]:
+    """Normalized text and the repairs worth reporting (controls and invisibles removed)."""
+    repairs: list[Repair] = []
+    if not text.isascii():
+        nfc = unicodedata.normalize("NFC", text)
+        if nfc != text:
+            repairs.append(Repair("unicode_nfc", 1))
+            text = nfc
+    if not _HAS_WORK.search(text):
+        return text, tuple(repairs)
+
+    text = _LINE_BREAK.sub("\n", text)
+    escapes = _TERMINAL_ESCAPE.findall(text)
+    if escapes:
+        text = _TERMINAL_ESCAPE.sub("", text)
+        repairs.append(Repair("terminal_escapes", len(escapes)))
+    invisible = _INVISIBLE.findall(text)
+    if invisible:
+        text = _INVISIBLE.sub("", text)
+        repairs.append(Repair("invisible_characters", len(invisible)))
+    text = _ODD_SPACE.sub(" ", text)
+
+    paragraphs = []
+    for line in text.split("\n"):
+        line = _SPACE_RUN.sub(" ", line).strip()
+        if line:
+            paragraphs.append(line)
+    return "\n\n".join(paragraphs), tuple(repairs)
+
+
+def normalize_text(text: str) -> str:
+    return normalize(text)[0]

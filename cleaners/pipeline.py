@@ -1,0 +1,110 @@
+"""The cleaning stages composed: raw input in, a clean `Document` out.
+
+    decode -> extract -> repair -> normalize -> strip -> header -> assess
+
+Each stage is a pure function of a `Document`; this module only orders them. It can be used
+without Prefect and without any of `flows/`: ``from cleaners import clean``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cleaners.assess import assess
+from cleaners.decode import decode
+from cleaners.document import Document, Format, Removal
+from cleaners.header import read_header
+from cleaners.html import html_document
+from cleaners.mojibake import repair_mojibake
+from cleaners.normalize import normalize, normalize_text
+from cleaners.rules import RuleSet
+from cleaners.strip import strip_boilerplate
+
+PIPELINE_VERSION = "1"
+
+
+def clean(
+    content: str | bytes,
+    *,
+    format: Format = "text",
+    url: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+    charset: str | None = None,
+    rules: RuleSet | None = None,
+) -> Document:
+    """Clean one document. `content` is text or bytes (decoded here, `charset` being a
+    declaration from outside such as an HTTP header); `format` says whether it is HTML or
+    text already extracted. Metadata given by the caller wins over what the document says."""
+    if isinstance(content, bytes):
+        decoded = decode(content, charset, markup=format == "html")
+        text = decoded.text
+    else:
+        text = content
+    if format == "html":
+        doc = html_document(text, url)
+    else:
+        doc = Document(text=text, format="text", url=url)
+    doc = replace(
+        doc,
+        url=url or doc.url,
+        title=_metadata(title) or doc.title,
+        published=published or doc.published,
+    )
+    return clean_document(doc, rules)
+
+
+def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
+    """Every stage after extraction, on a document that already holds text."""
+    doc = repair_stage(doc)
+    doc = normalize_stage(doc)
+    doc = strip_boilerplate(doc, rules)
+    # A text file carries its metadata as header lines; a page gave it to the extractor.
+    doc = read_header(doc) if doc.format == "text" else drop_repeated_title(doc)
+    return assess(doc)
+
+
+def repair_stage(doc: Document) -> Document:
+    text, repairs = repair_mojibake(doc.text)
+    doc = replace(
+        doc,
+        title=_repaired(doc.title),
+        description=_repaired(doc.description),
+        site_name=_repaired(doc.site_name),
+        authors=tuple(a for a in (_repaired(a) for a in doc.authors) if a),
+    )
+    if not repairs:
+        return doc
+    return replace(doc, text=text, repairs=doc.repairs + repairs)
+
+
+def normalize_stage(doc: Document) -> Document:
+    text, repairs = normalize(doc.text)
+    return replace(doc, text=text, repairs=doc.repairs + repairs)
+
+
+def drop_repeated_title(doc: Document) -> Document:
+    """Extractors often give the title again as the first paragraph; it is metadata."""
+    if not doc.title or not doc.text:
+        return doc
+    first, _, rest = doc.text.partition("\n\n")
+    if _fold(first) != _fold(doc.title):
+        return doc
+    return doc.removing((Removal("header.title", "metadata", first),), rest)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _repaired(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return _metadata(repair_mojibake(value)[0])
+
+
+def _metadata(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = normalize_text(value).replace("\n\n", " ")
+    return value or None

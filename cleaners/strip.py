@@ -1,0 +1,107 @@
+"""Boilerplate removal by rule: every paragraph checked against the rules its position allows.
+
+The rules themselves are data (see `cleaners.rules`). This module decides where a rule may
+act: `head` rules only among the first paragraphs, `tail` rules only among the last ones, and
+`list` rules take a heading ("Read also:") together with the headline-shaped paragraphs that
+follow it. Every removal is recorded with its rule id and category; flags a rule carries (a
+machine-translation notice means `machine_translated`) are raised on the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from cleaners.document import Document, Removal
+from cleaners.rules import Rule, RuleSet, default_rules
+from cleaners.text_shape import is_headline_shaped, word_count
+
+# How far from each end a head or tail rule may act, in paragraphs.
+HEAD_PARAGRAPHS = 8
+MIN_TAIL_PARAGRAPHS = 8
+TAIL_FRACTION = 0.2
+# A link list under a heading is rarely longer than this; beyond it we stop taking.
+MAX_LIST_ITEMS = 15
+_LEFTOVER = regex.compile(r"^[\W_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Zones:
+    head_end: int
+    tail_start: int
+
+    @classmethod
+    def of(cls, count: int) -> Zones:
+        tail = max(MIN_TAIL_PARAGRAPHS, int(count * TAIL_FRACTION))
+        return cls(head_end=min(HEAD_PARAGRAPHS, count), tail_start=max(0, count - tail))
+
+    def allows(self, rule: Rule, index: int) -> bool:
+        if rule.where == "head":
+            return index < self.head_end
+        if rule.where == "tail":
+            return index >= self.tail_start
+        return True
+
+
+def strip_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
+    rules = rules or default_rules()
+    paragraphs = doc.text.split("\n\n") if doc.text else []
+    zones = Zones.of(len(paragraphs))
+    kept: list[str] = []
+    removals: list[Removal] = []
+    flags: set[str] = set()
+    index = 0
+    while index < len(paragraphs):
+        paragraph = paragraphs[index]
+        index += 1
+        if not rules.any_rule.search(paragraph):
+            kept.append(paragraph)
+            continue
+        remaining, taken = _apply_rules(paragraph, index - 1, zones, rules)
+        for rule, text in taken:
+            removals.append(Removal(rule.id, rule.category, text))
+            flags.update(rule.flags)
+        if remaining is not None:
+            kept.append(remaining)
+        list_rule = next((rule for rule, _ in taken if rule.remove == "list"), None)
+        if list_rule is not None:
+            items = 0
+            while (
+                index < len(paragraphs)
+                and items < MAX_LIST_ITEMS
+                and is_headline_shaped(paragraphs[index])
+                and not rules.any_rule.search(paragraphs[index])
+            ):
+                removals.append(Removal(list_rule.id, list_rule.category, paragraphs[index]))
+                index += 1
+                items += 1
+    if not removals:
+        return doc
+    return doc.removing(removals, "\n\n".join(kept)).flagged(*flags)
+
+
+def _apply_rules(
+    paragraph: str, index: int, zones: Zones, rules: RuleSet
+) -> tuple[str | None, list[tuple[Rule, str]]]:
+    """What is left of the paragraph (None when it goes) and what each rule took."""
+    taken: list[tuple[Rule, str]] = []
+    words = word_count(paragraph)
+    for rule in rules.rules:
+        if not zones.allows(rule, index):
+            continue
+        match = rule.matches(paragraph, words)
+        if match is None:
+            continue
+        if rule.remove != "match":
+            taken.append((rule, paragraph))
+            return None, taken
+        spans = [m for m in rule.pattern.finditer(paragraph) if m.group(0).strip()]
+        for span in reversed(spans):
+            taken.append((rule, span.group(0).strip()))
+            paragraph = paragraph[: span.start()] + " " + paragraph[span.end() :]
+        paragraph = regex.sub(r" {2,}", " ", paragraph).strip()
+        if _LEFTOVER.match(paragraph):
+            return None, taken
+        words = word_count(paragraph)
+    return paragraph, taken

@@ -1,0 +1,51 @@
+"""What travels between the stages of a run: raw input documents, their sources, and the
+reasons a document could not be used."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+InputFormat = Literal["txt", "html", "json", "jsonl", "warc"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a document came from: the file, and its place inside a multi-document file."""
+
+    path: str
+    format: str
+    sha256: str | None
+    line: int | None = None
+    offset: int | None = None
+    id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        fields = asdict(self)
+        return {k: v for k, v in fields.items() if v is not None or k == "sha256"}
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    source: Source
+    content: bytes | str
+    # "html" is extracted with trafilatura; "text" is cleaned as it is.
+    kind: Literal["text", "html"]
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    charset: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unusable:
+    """An input document that cannot be cleaned, with the reason it goes to rejected.jsonl."""
+
+    source: Source
+    reason: str
+    detail: str
+    recovered: dict[str, Any] | None = None
+
+
+# The reasons a document is rejected, as written in rejected.jsonl.
+REASONS = ("duplicate", "empty", "unreadable", "not_article", "too_large", "timeout", "error")
