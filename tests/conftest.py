@@ -93,3 +93,86 @@ def check_outputs(out: Path, validate: Any) -> tuple[list[dict[str, Any]], list[
         if "record" in entry and entry["reason"] == "duplicate":
             validate("article", entry["record"])
     return articles, rejected
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def presswash_env(**extra: str) -> dict[str, str]:
+    """The environment a `presswash` subprocess sees in tests: no Prefect unless given."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_PROFILES_PATH"] = str(ROOT / "tests" / "no-profiles.toml")
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    env.update(extra)
+    return env
+
+
+def presswash_command() -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "flows.cli"]
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real Prefect server on 127.0.0.1, shared by every test that needs one."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = presswash_env(
+        PREFECT_HOME=str(home),
+        PREFECT_SERVER_LOGGING_LEVEL="WARNING",
+        PREFECT_UI_ENABLED="false",
+    )
+    log = open(home / "server.log", "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(api + "/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError(
+                "Prefect server did not start:\n" + (home / "server.log").read_text()
+            )
+        time.sleep(0.5)
+    try:
+        yield {"api": api, "home": home, "env": dict(env, PREFECT_API_URL=api)}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
