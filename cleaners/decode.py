@@ -78,6 +78,12 @@ def decode(data: bytes, declared: str | None = None, *, markup: bool = False) ->
         if decoded.replaced == 0 and not _is_utf8(data):
             return decoded
 
+    # UTF-16 of Latin text is valid UTF-8 too, one NUL in every other byte: look for it first.
+    if b"\x00" in data[:4096]:
+        utf16 = _utf16_without_bom(data[:65536])
+        if utf16:
+            return _decode_with(data, utf16, "detected")
+
     try:
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError:
@@ -129,7 +135,8 @@ def _guess_encoding(data: bytes) -> str:
 
 def _utf16_without_bom(sample: bytes) -> str | None:
     """UTF-16 text in a Latin script has a NUL in every other byte."""
-    if len(sample) < 4:
+    # A short sample with a stray NUL is not enough to call it UTF-16.
+    if len(sample) < 16 or len(sample) % 2:
         return None
     even = sample[0::2]
     odd = sample[1::2]

@@ -1,30 +1,58 @@
 """Mojibake repair: ftfy underneath, a cheap gate in front, and the damage ftfy cannot see.
 
-ftfy is the reference for undoing UTF-8 that was decoded with the wrong single-byte codec.
-We keep it from touching typography (curly quotes, dashes, ligatures and full-width forms stay
-as they are: that is the author's text, not damage), and we put two things around it:
+Mojibake is UTF-8 read with a single-byte codec: every character of the text became a "lead"
+character (what a UTF-8 lead byte is in that codec) followed by one to three "continuation"
+characters. ftfy is the reference for undoing it; we keep it from touching typography (curly
+quotes, dashes, ligatures and full-width forms stay: that is the author's text, not damage) and
+put around it:
 
-- a gate: mojibake needs a "lead" character (what a UTF-8 lead byte becomes in a single-byte
-  codec) followed by a "continuation" character. Text with no such pair cannot be mojibake and
-  never reaches ftfy, which makes clean text nearly free;
+- a gate: text with no lead followed by a continuation cannot be mojibake and never reaches the
+  slow path, which makes clean text nearly free;
+- a decoder of our own for what ftfy leaves. It reads the text as runs of UTF-8 sequences in each
+  codec and decodes a run when the run itself is convincing (ftfy's own badness test, three
+  sequences or more, or a symbol or a foreign letter inside a word that decodes to a letter of
+  the word's own script), or, for a run that would be ambiguous on its own, when the same
+  document already showed convincing mojibake in the same codec. That covers mojibake whose
+  0xA0 bytes became plain spaces (`attention Г bien`), mojibake inside a line that is otherwise
+  clean, and layers of it;
 - re-spacing: scrapers and translation tools treat mojibake characters such as `°` and `»` as
   punctuation and move spaces around them (`РєР ° РЅР ° Р »РІ` for `РєР°РЅР°Р» РІ`, which is
-  `канал в`). Inside a run that is mostly mojibake we undo that spacing before decoding.
+  `канал в`). A space between a lead and its continuation is never text, so the decoder reads
+  through it;
+- the single-byte mix-up ftfy cannot choose: C1 controls are cp1252 to ftfy, but text written in
+  MacRoman and read as latin-1 has them too. The document's words decide.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
+import html
+import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import ftfy
-import regex
+import ftfy.bad_codecs
+from ftfy.badness import BADNESS_RE
 
 from cleaners.document import Repair
 
-# The single-byte codecs whose misreading of UTF-8 we recognise. Each contributes the
-# characters its lead bytes (0xC2-0xF4) and continuation bytes (0x80-0xBF) decode to.
-_CODECS = ("cp1252", "latin-1", "cp1251", "cp1250", "iso-8859-2", "mac_roman", "cp437")
+# The codecs whose misreading of UTF-8 we undo, in the order ftfy tries them. latin-1 comes
+# first because its C1 controls are the continuation bytes that cp1252 leaves undefined.
+_CODECS = (
+    "latin-1",
+    "sloppy-windows-1252",
+    "sloppy-windows-1251",
+    "sloppy-windows-1250",
+    "sloppy-windows-1253",
+    "sloppy-windows-1254",
+    "sloppy-windows-1257",
+    "iso-8859-2",
+    "macroman",
+    "cp437",
+)
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -38,86 +66,606 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 
+# Ukrainian and Belarusian letters that follow В, Г, Р and С in clean text (`Він`, `Рік`,
+# `Січ`); as cp1251 mojibake these pairs are never the only evidence in a document.
+_CYRILLIC_CLEAN_AFTER_LEAD = "іїІЇ"
+# cp1251 continuations that follow a Cyrillic letter in clean text: letters of the alphabets
+# that use cp1251 and everyday punctuation. The others after any letter mean mojibake.
+_CYRILLIC_PLAIN_CONTINUATIONS = "іїєґёўІЇЄЁЎ«»–—…’‘“”„№·\xa0\xad"
+# Characters that never sit inside a word of running text: where one does, and decoding turns
+# the word into letters of one script, the word was mojibake.
+_FOREIGN_SYMBOLS = "¦¤¨¬¯¸ƒˆˇ˘˛˜†‡‰⌐◊\ufffdªº√∂∆∏∑∫≈≠≤≥∞±µπΩ÷"
+# C0 controls other than tab, line breaks and escape (the terminal-escape remover in
+# normalization needs to see escape); lossy decoders write \x1a (SUBSTITUTE) for what they lost.
+_C0_CONTROLS = "\x00-\x08\x0e-\x1a\x1c-\x1f\x7f"
+_C0_CONTROL_RE = re.compile(f"[{_C0_CONTROLS}]")
+_ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+_QUOTES_GLUED_TO_WORDS = "«»"
+# What may stand right before a word: a continuation character there is no sign of a garble.
+_OPENING_PUNCTUATION = "«“‘„‚¡¿—–\xa0"
+# In-word apostrophes and dashes: what a C1 control read as cp1252 plausibly is between letters.
+_CP1252_IN_WORD = "’‘–—"
+_MAX_LAYERS = 3
+# Lead bytes after which ftfy looks for a 0xA0 that became a space (chardata.ALTERED_UTF8_RE).
+_NBSP_LEADS_2 = frozenset(b"\xc2\xc3\xc5\xce\xd0\xd9")
+_NBSP_LEADS_3 = frozenset(b"\xe0\xe1\xe2\xe3")
 
-def _decoded_bytes(codec: str, first: int, last: int) -> set[str]:
-    chars = set()
+
+@dataclass(frozen=True, slots=True)
+class _Codec:
+    name: str
+    byte_of: dict[str, int]
+    # How many continuation bytes each lead character needs.
+    needs: dict[str, int]
+    continuations: frozenset[str]
+    # Byte 0xA0 is a no-break space in this codec, which scrapers turn into a plain space.
+    nbsp_lost: bool
+    candidates: re.Pattern[str]
+    # A lead and a continuation next to each other or one space apart: without one, this
+    # codec has nothing to read in a line.
+    pair: re.Pattern[str]
+    spaced_pair: re.Pattern[str]
+
+
+@dataclass(slots=True)
+class _Run:
+    """Consecutive UTF-8 sequences as one codec's characters, and what they were read as."""
+
+    start: int
+    end: int
+    data: bytearray = field(default_factory=bytearray)
+    # The run's characters with inserted spaces taken out and lost 0xA0 bytes put back.
+    compact: list[str] = field(default_factory=list)
+    sequences: int = 0
+    respaced: bool = False
+    nbsp_restored: bool = False
+    ends_with_restored_nbsp: bool = False
+
+
+def _decoded_bytes(codec: str, first: int, last: int) -> dict[str, int]:
+    chars = {}
     for byte in range(first, last + 1):
         try:
-            chars.add(bytes([byte]).decode(codec))
+            char = bytes([byte]).decode(codec)
         except UnicodeDecodeError:
             continue
+        if not char.isascii():
+            chars[char] = byte
     return chars
 
 
 def _char_class(chars: Iterable[str]) -> str:
-    return "".join(regex.escape(c) for c in sorted(chars))
+    return "".join(re.escape(c) for c in sorted(set(chars)))
 
 
 @functools.cache
-def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
-    ascii_chars = set(map(chr, range(128)))
-    pairs = []
-    for codec in _CODECS:
-        leads = _decoded_bytes(codec, 0xC2, 0xF4) - ascii_chars
-        continuations = _decoded_bytes(codec, 0x80, 0xBF) - ascii_chars
-        if codec == "cp1251":
-            # cp1251's leads and continuations are both full of Cyrillic letters, so a plain
-            # pair test would fire on every Ukrainian word. Cyrillic in UTF-8 starts with
-            # 0xD0/0xD1 ("Р", "С"); other leads count only before a non-letter.
-            symbols = {c for c in continuations if not c.isalpha()}
-            pairs.append(f"[РС][{_char_class(continuations)}]")
-            pairs.append(f"[{_char_class(leads)}][{_char_class(symbols)}]")
-        else:
-            pairs.append(f"[{_char_class(leads)}][{_char_class(continuations)}]")
-    cyr_cont = _char_class(_decoded_bytes("cp1251", 0x80, 0xBF))
-    # `Ã ` and `Â `: a UTF-8 sequence whose 0xA0 byte became a plain space on the way;
-    # `Р °`: cp1251 mojibake with a space inserted inside a character.
-    extra = [f"[РС] [{cyr_cont}]", "[ÃÂ] ", "[\\x80-\\x9f]"]
-    gate = regex.compile("|".join(pairs + extra))
-    # cp1251-read UTF-8 is the case where inserted spaces occur in the wild: Cyrillic
-    # letters are 0xD0/0xD1 lead bytes, which cp1251 reads as "Р" and "С".
-    spaced_run = regex.compile(f"[РС] ?[{cyr_cont}](?: ?[РС] ?[{cyr_cont}]){{2,}}")
-    # A space between a lead and its continuation is never part of the text: it was inserted.
-    # Tools that tokenise punctuation put spaces on both sides of `°`-like symbols, and those
-    # that normalise quote spacing glue `»` and `«` to the next word, moving a real space.
-    respace = regex.compile(f"(?<=[РС]) ([{cyr_cont}])( (?=[РС]))?")
-    return gate, spaced_run, respace
+def _codecs() -> tuple[_Codec, ...]:
+    codecs = []
+    for name in _CODECS:
+        byte_of = _decoded_bytes(name, 0x80, 0xFF)
+        needs = {c: 1 for c, b in byte_of.items() if 0xC2 <= b <= 0xDF}
+        needs |= {c: 2 for c, b in byte_of.items() if 0xE0 <= b <= 0xEF}
+        needs |= {c: 3 for c, b in byte_of.items() if 0xF0 <= b <= 0xF4}
+        continuations = frozenset(c for c, b in byte_of.items() if 0x80 <= b <= 0xBF)
+        nbsp_lost = byte_of.get("\xa0") == 0xA0
+        leads = _char_class(needs)
+        body = _char_class(set(needs) | continuations) + (" " if nbsp_lost else "")
+        # A space may also be inserted before a continuation: allowed in every codec.
+        candidates = re.compile(f"[{leads}](?:[{body}]| (?=[{body}]))*")
+        conts = _char_class(continuations)
+        pair = re.compile(f"[{leads}] ?[{conts}]|[{leads}] ")
+        spaced_pair = re.compile(f"[{leads}] [{conts}]")
+        codecs.append(
+            _Codec(name, byte_of, needs, continuations, nbsp_lost, candidates, pair, spaced_pair)
+        )
+    return tuple(codecs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """The shapes a UTF-8 sequence takes in any codec: a lead and its continuations, with a
+    space inserted before a continuation or standing for a lost 0xA0 byte. `coarse` is every
+    codec's leads before every codec's continuations in one pattern, which `re` runs through
+    clean text fast; where it matches, `rest` tells what must follow that lead in its codecs."""
+
+    coarse: re.Pattern[str]
+    rest: dict[str, re.Pattern[str] | None]
+
+    def search(self, text: str) -> bool:
+        at = 0
+        while match := self.coarse.search(text, at):
+            at = match.start()
+            follows = self.rest[text[at]]
+            if follows is None or follows.match(text, at + 1):
+                return True
+            at += 1
+        return False
+
+
+@functools.cache
+def _gate() -> _Gate:
+    controls = {chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0))}
+    controls |= {chr(c) for c in range(0xD800, 0xE000)}
+    controls.discard("\x1b")
+    rests: dict[str, set[str]] = {char: {""} for char in controls}
+    for codec in _codecs():
+        for chars, rest in _codec_gate(codec):
+            for char in chars:
+                rests.setdefault(char, set()).add(rest)
+    compiled: dict[frozenset[str], re.Pattern[str] | None] = {}
+    rest_of: dict[str, re.Pattern[str] | None] = {}
+    for char, options in rests.items():
+        key = frozenset(options)
+        if key not in compiled:
+            compiled[key] = None if "" in key else re.compile("|".join(sorted(key)))
+        rest_of[char] = compiled[key]
+    leads = _char_class(set().union(*(codec.needs for codec in _codecs())))
+    continuations = _char_class(
+        set().union(*(codec.continuations for codec in _codecs())) | {"\ufffd"}
+    )
+    nbsp_leads = _char_class(
+        c for codec in _codecs() if codec.nbsp_lost for c in _nbsp_leads(codec)
+    )
+    coarse = re.compile(
+        f"[{_char_class(controls)}]|[{leads}](?: ?[{continuations}]|&)|[{nbsp_leads}] "
+    )
+    return _Gate(coarse, rest_of)
+
+
+def _nbsp_leads(codec: _Codec) -> set[str]:
+    leads = _NBSP_LEADS_2 | _NBSP_LEADS_3
+    return {c for c, b in codec.byte_of.items() if b in leads}
+
+
+def _codec_gate(codec: _Codec) -> list[tuple[set[str], str]]:
+    """(characters a shape starts with, what follows them) for each shape in this codec."""
+    if codec.name == "sloppy-windows-1251":
+        usual = _char_class(codec.continuations - set(_CYRILLIC_CLEAN_AFTER_LEAD))
+        unusual = _char_class(codec.continuations - set(_CYRILLIC_PLAIN_CONTINUATIONS))
+        # Cyrillic, Latin-1 and punctuation in UTF-8 start with 0xD0/0xD1, 0xC2/0xC3 and
+        # 0xE2: "Р", "С", "В", "Г" and "в" in cp1251. Other leads are Cyrillic letters too, so
+        # they count only before a continuation that never follows a letter.
+        return [
+            ({"Р", "С"}, f" ?[{usual}]"),
+            (set("ВГв"), f"[{usual}]"),
+            (set(codec.needs), f"[{unusual}]"),
+        ]
+    by_need: list[set[str]] = [set(), set(), set()]
+    for char, need in codec.needs.items():
+        by_need[need - 1].add(char)
+    lead2, lead3, lead4 = by_need
+    k = _char_class(codec.continuations | {"\ufffd"})
+    # MacRoman reads quotes and dashes as leads: before a letter they are typography (`l’été`).
+    typography = {c for c in lead2 if unicodedata.category(c)[0] in "PZ"}
+    symbols = _char_class(c for c in codec.continuations if not c.isalpha())
+    shapes = [
+        (lead2 - typography, f" ?[{k}]"),
+        (lead3, f" ?[{k}] ?[{k}]"),
+        (lead4, f" ?[{k}] ?[{k}] ?[{k}]"),
+        (lead2 | lead3 | lead4, _ENTITY),
+    ]
+    if typography:
+        shapes.append((typography, f" ?[{symbols}]"))
+    if codec.nbsp_lost:
+        # A lost 0xA0 after the leads where ftfy looks for one (`Ã le`, `â € `).
+        nbsp2 = {c for c, b in codec.byte_of.items() if b in _NBSP_LEADS_2}
+        nbsp3 = {c for c, b in codec.byte_of.items() if b in _NBSP_LEADS_3}
+        shapes += [(nbsp2, " "), (nbsp3, f"(?: [{k}]|[{k}] )")]
+    return [(chars, rest) for chars, rest in shapes if chars]
 
 
 def may_be_mojibake(text: str) -> bool:
-    """A cheap test that is True for every text ftfy could change as mojibake."""
+    """A cheap test that is True for every text the repair could change: no lead character of a
+    codec followed by one of its continuation characters means there is nothing to decode."""
     if text.isascii():
+        return _C0_CONTROL_RE.search(text) is not None
+    return _gate().search(text)
+
+
+# --- reading runs of UTF-8 sequences ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Sequence:
+    data: bytes
+    compact: str
+    end: int
+    respaced: bool
+    nbsp: bool
+
+
+def _runs(text: str, codec: _Codec) -> list[_Run]:
+    runs: list[_Run] = []
+    for candidate in codec.candidates.finditer(text):
+        runs.extend(_parse_runs(text, candidate.start(), candidate.end(), codec))
+    return runs
+
+
+def _read_sequence(text: str, at: int, stop: int, codec: _Codec) -> _Sequence | None:
+    """The UTF-8 sequence whose lead is at `at`. A space in a continuation's place is either a
+    lost 0xA0 byte or a space inserted before the continuation; the first reading that leaves
+    no stray continuation behind wins."""
+    need = codec.needs[text[at]]
+    conts = codec.continuations
+    found: list[_Sequence] = []
+
+    def extend(j: int, data: bytes, compact: str, respaced: bool, nbsp: bool) -> None:
+        if len(compact) == need + 1:
+            if _is_utf8(data):
+                found.append(_Sequence(data, compact, j, respaced, nbsp))
+            return
+        if j < stop and text[j] in conts:
+            extend(j + 1, data + bytes([codec.byte_of[text[j]]]), compact + text[j], respaced, nbsp)
+        if j < stop and text[j] == " ":
+            if codec.nbsp_lost:
+                extend(j + 1, data + b"\xa0", compact + "\xa0", respaced, True)
+            if j + 1 < stop and text[j + 1] in conts:
+                byte = bytes([codec.byte_of[text[j + 1]]])
+                extend(j + 2, data + byte, compact + text[j + 1], True, nbsp)
+
+    extend(at + 1, bytes([codec.byte_of[text[at]]]), text[at], False, False)
+    for sequence in found:
+        if sequence.end >= stop or text[sequence.end] not in conts:
+            return sequence
+    return found[0] if found else None
+
+
+def _parse_runs(text: str, start: int, stop: int, codec: _Codec) -> list[_Run]:
+    runs: list[_Run] = []
+    run: _Run | None = None
+    i = start
+    while i < stop:
+        sequence = _read_sequence(text, i, stop, codec) if text[i] in codec.needs else None
+        if sequence is None:
+            i += 1
+            continue
+        if run is not None and not _joins(text, run.end, i):
+            runs.append(run)
+            run = None
+        if run is None:
+            run = _Run(i, i)
+        elif run.end != i:
+            run.data.append(0x20)
+            run.compact.append(" ")
+        run.data.extend(sequence.data)
+        run.compact.extend(sequence.compact)
+        run.sequences += 1
+        run.respaced |= sequence.respaced
+        run.nbsp_restored |= sequence.nbsp
+        run.ends_with_restored_nbsp = sequence.compact[-1] == "\xa0"
+        run.end = i = sequence.end
+        if sequence.respaced and not sequence.compact[-1].isalpha():
+            i = _after_spaced_symbol(text, i, stop, run, codec)
+    if run is not None:
+        runs.append(run)
+    return runs
+
+
+def _after_spaced_symbol(text: str, j: int, stop: int, run: _Run, codec: _Codec) -> int:
+    """Tools that space punctuation put a space on both sides of a symbol such as `°`; those
+    that attach quotes to words move the real space from after `»` to before it."""
+    symbol = run.compact[-1]
+    if j + 1 < stop and text[j] == " " and text[j + 1] in codec.needs:
+        run.end = j + 1
+        return j + 1
+    if j < stop and text[j] in codec.needs and symbol in _QUOTES_GLUED_TO_WORDS:
+        run.data.append(0x20)
+        run.compact.append(" ")
+    return j
+
+
+def _joins(text: str, end: int, start: int) -> bool:
+    return start == end or (start == end + 1 and text[end] == " ")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
         return False
-    return _patterns()[0].search(text) is not None
+    return True
 
 
-def _respace_match(match: regex.Match[str]) -> str:
-    symbol = match.group(1)
-    glued_to_next_letter = (
-        match.group(2) is None
-        and match.end() < len(match.string)
-        and match.string[match.end()] in "РС"
+# --- judging a run ---------------------------------------------------------------------------
+
+
+def _script(char: str) -> str:
+    """The first word of the character's name: LATIN, CYRILLIC, ARABIC-INDIC, COMBINING..."""
+    if char.isascii():
+        return "LATIN"
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def _has_script(char: str) -> bool:
+    """Letters, marks and digits belong to a script; generic combining marks go with any."""
+    if char.isascii():
+        return char.isalpha()
+    if not (char.isalnum() or unicodedata.category(char).startswith("M")):
+        return False
+    return _script(char) != "COMBINING"
+
+
+def _word_letters(text: str, start: int, end: int) -> tuple[str, str]:
+    before = text[start - 1] if start > 0 and text[start - 1].isalpha() else ""
+    after = text[end] if end < len(text) and text[end].isalpha() else ""
+    return before, after
+
+
+def _plausible(decoded: str, text: str, start: int, end: int) -> bool:
+    """The decoded characters are text, and they fit the letters they stand between."""
+    for char in decoded:
+        if unicodedata.category(char) in {"Cc", "Cn", "Co", "Cs"} and char not in "\t\n":
+            return False
+    scripted = [c for c in decoded if _has_script(c)]
+    if not scripted:
+        return True
+    before, after = _word_letters(text, start, end)
+    first, last = scripted[0], scripted[-1]
+    if before:
+        if _script(before) != _script(first):
+            return False
+        if first.islower() and before.isupper():
+            # Title case is fine (`Hôtel`); a lower-case letter inside a capitalised word is not.
+            earlier = text[start - 2] if start > 1 else ""
+            if earlier.isupper():
+                return False
+        if first.isupper() and before.islower():
+            return False
+    if after:
+        if _script(after) != _script(last):
+            return False
+        if last.islower() and after.isupper():
+            return False
+    return True
+
+
+def _badness(text: str) -> int:
+    return len(BADNESS_RE.findall(text))
+
+
+def _convincing(run: _Run, decoded: str, text: str) -> bool:
+    """A run that is mojibake on its own, without help from the rest of the document."""
+    compact = "".join(run.compact)
+    if _badness(compact) > _badness(decoded):
+        return True
+    if run.sequences >= 3 and all(c.isalpha() or c.isspace() for c in decoded):
+        return True
+    return _foreign_in_word(compact, decoded, text, run.start, run.end)
+
+
+def _foreign_in_word(compact: str, decoded: str, text: str, start: int, end: int) -> bool:
+    """A symbol or a letter of another script inside a word, where decoding leaves only letters
+    of the word's own script (`pi√π`, `mГ©dicament`), or box drawing glued to a word."""
+    before, after = _word_letters(text, start, end)
+    neighbour = before or after
+    if not neighbour or " " in compact or "\xa0" in compact:
+        return False
+    script = _script(neighbour)
+    foreign = any(
+        c in _FOREIGN_SYMBOLS
+        or unicodedata.category(c) == "Sm"
+        or _is_box(c)
+        or (c.isalpha() and _script(c) != script)
+        for c in compact
     )
-    if symbol in "»«" and glued_to_next_letter:
-        return symbol + " "
-    return symbol
+    if not foreign:
+        return False
+    if all(_is_box(c) for c in compact):
+        # Line art is box drawing next to letters too: believe only one group in a word.
+        word_start = text.rfind(" ", 0, start) + 1
+        word_end = text.find(" ", end)
+        word = text[word_start : word_end if word_end >= 0 else len(text)]
+        if sum(1 for c in word if _is_box(c)) > len(compact):
+            return False
+        # `┬┐que`: the punctuation that opens the word.
+        if len(decoded) == 1 and not before and unicodedata.category(decoded)[0] == "P":
+            return True
+    if all(c.isalpha() or unicodedata.category(c).startswith("M") for c in decoded):
+        return all(_script(c) == script for c in decoded if c.isalpha())
+    return False
 
 
-def _unspace_cyrillic_mojibake(text: str) -> str:
-    _, spaced_run, respace = _patterns()
+def _is_box(char: str) -> bool:
+    return "\u2500" <= char <= "\u259f"
 
-    def fix_run(run: regex.Match[str]) -> str:
-        segment = run.group(0)
-        if " " not in segment:
-            return segment
-        candidate = respace.sub(_respace_match, segment)
-        try:
-            candidate.encode("cp1251").decode("utf-8")
-        except UnicodeError:
-            return segment
-        return candidate
 
-    return spaced_run.sub(fix_run, text)
+def _inside_garble(run: _Run, decoded: str, text: str, codec: _Codec) -> bool:
+    """A run glued to more mojibake characters that do not decode is a piece of a garble:
+    decoding it alone makes the garble worse, not better."""
+    if run.start == 0:
+        return False
+    before = text[run.start - 1]
+    if before in codec.continuations and before not in _OPENING_PUNCTUATION:
+        return True
+    # Decoded, the run must leave its neighbours looking like text.
+    after = text[run.end] if run.end < len(text) else " "
+    return _badness(before + decoded + after) > 0
+
+
+def _before_word(text: str, run: _Run) -> bool:
+    return run.end < len(text) and text[run.end] != " "
+
+
+def _believable_given_evidence(run: _Run, decoded: str, text: str) -> bool:
+    """An ambiguous run, in a document that has shown the same codec's mojibake convincingly:
+    decoded where it turns into letters or digits, except for an accented capital followed by
+    trailing punctuation (`VOCÊ…`, `NICIODATĂ™`), which is how clean text looks too."""
+    if not all(c.isalnum() or unicodedata.category(c).startswith("M") for c in decoded):
+        return False
+    data = bytes(run.data)
+    for at in range(1, len(data)):
+        # Only after these leads is an 0xA0 common (NBSP, à, Š, Π, Р, ٠): `SELKÄ EDELLÄ` is
+        # Finnish, not two Ġ.
+        lead = data[at - 1]
+        if data[at] == 0xA0 and 0xC2 <= lead <= 0xDF and lead not in _NBSP_LEADS_2:
+            return False
+    last = run.compact[-1]
+    trailing = unicodedata.category(last)[0] in "PS"
+    return not (run.sequences == 1 and trailing and not _word_letters(text, run.start, run.end)[1])
+
+
+# --- the passes ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Account:
+    """What the passes changed, and which codecs the document has shown convincing mojibake
+    in."""
+
+    evidence: set[str] = field(default_factory=set)
+    decoded: int = 0
+    respaced: int = 0
+
+
+def _decode_pass(
+    text: str, account: _Account, mode: str, untouched: list[tuple[int, int]] | None = None
+) -> str:
+    """One reading of a line in every codec. `mode` is "survey" (only gather evidence),
+    "respaced" (convincing runs that had spaces inserted), "convincing", or "ambiguous" (runs
+    that are not convincing, in codecs the document has shown evidence for, inside the
+    `untouched` spans: never on what a repair produced)."""
+    for codec in _codecs():
+        if mode == "survey" and codec.name in account.evidence:
+            continue
+        if not (codec.spaced_pair if mode == "respaced" else codec.pair).search(text):
+            continue
+        pieces: list[str] = []
+        last = 0
+        for run in _runs(text, codec):
+            if mode == "respaced" and not run.respaced:
+                continue
+            if untouched is not None and not any(
+                a <= run.start and run.end <= b for a, b in untouched
+            ):
+                continue
+            decoded = bytes(run.data).decode("utf-8")
+            if _inside_garble(run, decoded, text, codec):
+                continue
+            if not _plausible(decoded, text, run.start, run.end):
+                continue
+            convincing = _convincing(run, decoded, text)
+            if convincing:
+                account.evidence.add(codec.name)
+            if mode == "survey" or (mode == "ambiguous") == convincing:
+                continue
+            if mode == "ambiguous" and (
+                codec.name not in account.evidence
+                or not _believable_given_evidence(run, decoded, text)
+            ):
+                continue
+            if decoded.endswith("à") and run.ends_with_restored_nbsp and _before_word(text, run):
+                # `Ã le`: "à" is the one letter that is a word on its own (French, Portuguese),
+                # and its 0xA0 and the space after it became one space: keep a space.
+                decoded += " "
+            pieces.append(text[last : run.start])
+            pieces.append(decoded)
+            last = run.end
+            account.decoded += 1
+            account.respaced += run.respaced
+        if pieces:
+            pieces.append(text[last:])
+            text = "".join(pieces)
+            if untouched is not None:
+                # Offsets moved: the caller finds the untouched spans again for the next codec.
+                return text
+    return text
+
+
+def _untouched_spans(before: str, after: str) -> list[tuple[int, int]]:
+    """Spans of `after` that are `before` as it was."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [(j1, j2) for tag, _, _, j1, j2 in matcher.get_opcodes() if tag == "equal"]
+
+
+def _ftfy(line: str) -> str:
+    fixed: str = ftfy.fix_text(line, config=_FTFY_CONFIG)
+    return fixed
+
+
+def _repair_line(line: str, account: _Account) -> str:
+    original = line
+    line = _decode_pass(line, account, "respaced")
+    for _ in range(_MAX_LAYERS):
+        layer_start = line
+        line = _ftfy(line)
+        line = _decode_pass(line, account, "convincing")
+        if line == layer_start or not may_be_mojibake(line):
+            break
+    if account.evidence:
+        for _ in range(_MAX_LAYERS):
+            probe = _Account(set(account.evidence))
+            if _decode_pass(line, probe, "ambiguous") == line:
+                break  # nothing ambiguous anywhere: no need to find what is untouched
+            spans = [(0, len(line))] if line == original else _untouched_spans(original, line)
+            repaired = _decode_pass(line, account, "ambiguous", spans)
+            if repaired == line:
+                break
+            line = repaired
+    return line
+
+
+@functools.cache
+def _entity_pattern() -> re.Pattern[str]:
+    leads = set().union(*(codec.needs for codec in _codecs())) - {"\xa0"}
+    return re.compile(f"(?<=[{_char_class(leads)}])(?:{_ENTITY})+")
+
+
+def _unescape_entities_in_mojibake(text: str) -> str:
+    """`Î&frac14;`: a scraper escaped the continuation of a UTF-8 sequence as an entity."""
+    if "&" not in text:
+        return text
+
+    def unescape(match: re.Match[str]) -> str:
+        chars = html.unescape(match.group(0))
+        if len(chars) * 3 > len(match.group(0)) or any(c.isascii() for c in chars):
+            return match.group(0)
+        candidate = text[match.start() - 1] + chars
+        probe = _Account()
+        _decode_pass(candidate, probe, "survey")
+        return chars if probe.evidence else match.group(0)
+
+    return _entity_pattern().sub(unescape, text)
+
+
+def _c1_as_macroman(text: str) -> str:
+    """C1 controls between letters are cp1252 to ftfy. Text written in MacRoman and read as
+    latin-1 has them too; where the document's words read better in MacRoman, use that."""
+    candidates = []
+    for match in re.finditer("[\x80-\x9f]", text):
+        at = match.start()
+        before = text[at - 1] if at > 0 else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        # Next to latin-1 letters and symbols, a C1 control belongs to UTF-8 mojibake.
+        if not ("\x80" <= before <= "\xff" or "\x80" <= after <= "\xff"):
+            candidates.append((at, before, after))
+    if not candidates:
+        return text
+    in_sequences = {
+        at for codec in _codecs() for run in _runs(text, codec) for at in range(run.start, run.end)
+    }
+    votes = 0
+    spots = []
+    for at, before, after in candidates:
+        neighbour = before if before.isalpha() else after
+        if at in in_sequences or not neighbour.isalpha():
+            continue
+        mac = bytes([ord(text[at])]).decode("mac_roman")
+        windows = bytes([ord(text[at])]).decode("sloppy-windows-1252")
+        mac_fits = mac.isalpha() and _script(mac) == _script(neighbour)
+        if before.isalpha() and after.isalpha():
+            windows_fits = windows.isalpha() or windows in _CP1252_IN_WORD
+        else:
+            windows_fits = windows.isalpha() or unicodedata.category(windows).startswith("P")
+        votes += int(mac_fits and not windows_fits) - int(windows_fits and not mac_fits)
+        if mac_fits:
+            spots.append(at)
+    if votes <= 0:
+        return text
+    chars = list(text)
+    for at in spots:
+        chars[at] = bytes([ord(chars[at])]).decode("mac_roman")
+    return "".join(chars)
 
 
 def repair_mojibake(text: str) -> tuple[str, tuple[Repair, ...]]:
@@ -125,17 +673,33 @@ def repair_mojibake(text: str) -> tuple[str, tuple[Repair, ...]]:
     if not may_be_mojibake(text):
         return text, ()
     repairs: list[Repair] = []
-    unspaced = _unspace_cyrillic_mojibake(text)
-    fixed = ftfy.fix_text(unspaced, config=_FTFY_CONFIG)
-    if fixed != text:
-        if unspaced != text:
-            repairs.append(Repair("mojibake_spacing", _changed_chars(text, unspaced)))
-        if fixed == unspaced:
-            # Re-spacing alone helps nothing unless decoding followed: keep the original.
-            return text, ()
-        repairs.append(Repair("mojibake", _changed_chars(unspaced, fixed), _example(fixed, text)))
-        return fixed, tuple(repairs)
-    return text, ()
+    controls = _C0_CONTROL_RE.findall(text)
+    current = _C0_CONTROL_RE.sub("", text) if controls else text
+    if controls:
+        repairs.append(Repair("control_characters", len(controls)))
+    before_decoding = current
+    current = _c1_as_macroman(current)
+    current = _unescape_entities_in_mojibake(current)
+    lines = current.split("\n")
+    damaged = [i for i, line in enumerate(lines) if may_be_mojibake(line)]
+    account = _Account()
+    # The whole document is the evidence for what is ambiguous in one line of it.
+    for index in damaged:
+        _decode_pass(lines[index], account, "survey")
+    for index in damaged:
+        lines[index] = _repair_line(lines[index], account)
+    current = "\n".join(lines)
+    if current != before_decoding:
+        if account.respaced:
+            repairs.append(Repair("mojibake_spacing", account.respaced))
+        repairs.append(
+            Repair(
+                "mojibake",
+                _changed_chars(before_decoding, current),
+                _example(current, before_decoding),
+            )
+        )
+    return current, tuple(repairs)
 
 
 def fix_encoding(text: str) -> str:

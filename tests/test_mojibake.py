@@ -1,0 +1,196 @@
+"""Mojibake repair: ftfy's own cases, the gold texts, the seed, and the mechanisms beyond ftfy."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+import ftfy
+import pytest
+from ftfy import fixes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.mojibake import _FTFY_CONFIG, fix_encoding, may_be_mojibake, repair_mojibake
+from tests.conftest import DATA, SEEDS
+
+FTFY = DATA / "ftfy"
+
+
+def _cases(name: str) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = json.loads((FTFY / name).read_text(encoding="utf-8"))
+    return cases
+
+
+def _canonical(text: str) -> str:
+    """ftfy's expectations straighten quotes, break ligatures and narrow full-width forms;
+    ours keep typography, so the comparison ignores those."""
+    text = fixes.fix_character_width(fixes.uncurl_quotes(fixes.fix_latin_ligatures(text)))
+    return unicodedata.normalize("NFC", text)
+
+
+PASSING = [
+    case
+    for name in ("in-the-wild.json", "synthetic.json", "negative.json", "language-names.json")
+    for case in _cases(name)
+    if case["expect"] == "pass"
+]
+
+
+def test_every_ftfy_pass_case_comes_out_as_expected() -> None:
+    wrong = [
+        (case["label"], fix_encoding(case["original"]))
+        for case in PASSING
+        if _canonical(fix_encoding(case["original"])) != _canonical(case["fixed"])
+    ]
+    assert len(PASSING) == 151
+    assert wrong == []
+
+
+def test_negative_cases_are_left_alone() -> None:
+    for case in _cases("negative.json"):
+        if case["original"] == case["fixed"]:
+            assert fix_encoding(case["original"]) == case["original"], case["label"]
+
+
+def test_at_least_half_of_ftfys_known_failures_are_fixed() -> None:
+    fixed = [
+        case["label"]
+        for case in _cases("known-failures.json")
+        if _canonical(fix_encoding(case["original"])) == _canonical(case["fixed"])
+    ]
+    assert len(fixed) >= 5, fixed
+
+
+def test_repair_is_idempotent_on_ftfys_cases() -> None:
+    for case in PASSING:
+        once = fix_encoding(case["original"])
+        assert fix_encoding(once) == once, case["label"]
+
+
+def test_gold_texts_pass_unchanged_and_untouched(gold_texts: dict[str, str]) -> None:
+    assert len(gold_texts) == 181
+    for key, text in gold_texts.items():
+        assert fix_encoding(text) is text, key
+
+
+def test_seed_002_mojibake_comes_back_as_cyrillic() -> None:
+    text = (SEEDS / "002_ca3b6ff340dc6cc7.txt").read_text(encoding="utf-8")
+    fixed, repairs = repair_mojibake(text)
+    assert "РєР" not in fixed
+    assert "subscribe to our канал в Telegram" in fixed
+    assert {r.kind for r in repairs} >= {"mojibake", "mojibake_spacing"}
+    # Only the damaged stretch changed.
+    assert fixed.replace("канал в", "") == text.replace("РєР ° РЅР ° Р »РІ", "")
+
+
+def test_typography_and_ligatures_survive() -> None:
+    text = "“Quoted” — dashes – ellipsis… ﬁne ligatures, ＦＵＬＬ width, l’été «ça»"
+    assert fix_encoding(text) == text
+    damaged = text.encode("utf-8").decode("sloppy-windows-1252")
+    assert fix_encoding(damaged) == text
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Проверка связи: «канал» в Telegram — всё работает.",
+        "Ελληνικά κείμενα με «εισαγωγικά» και τόνους.",
+        "Zażółć gęślą jaźń — Příliš žluťoučký kůň.",
+        "Ngôn ngữ tiếng Việt có nhiều dấu thanh.",
+        "日本語のテキストと한국어 텍스트",
+    ],
+)
+def test_mojibake_in_one_paragraph_of_a_clean_document(clean: str) -> None:
+    damaged_paragraph = clean.encode("utf-8").decode("sloppy-windows-1252")
+    document = f"{clean}\n{damaged_paragraph}\n{clean}"
+    assert fix_encoding(document) == f"{clean}\n{clean}\n{clean}"
+
+
+def test_mojibake_inside_a_clean_line() -> None:
+    word = "свекольным"
+    line = f"Гамбургеры со {word.encode('utf-8').decode('cp1251')} кетчупом."
+    assert fix_encoding(line) == f"Гамбургеры со {word} кетчупом."
+
+
+def test_two_layers() -> None:
+    text = "Über café — naïve “quotes”"
+    twice = text.encode("utf-8").decode("sloppy-windows-1252")
+    twice = twice.encode("utf-8").decode("sloppy-windows-1252")
+    assert fix_encoding(twice) == text
+
+
+def test_spaced_cyrillic_mojibake_is_read_through_the_spaces() -> None:
+    mojibake = "Главная страница сайта".encode().decode("cp1251")
+    spaced = mojibake.replace("°", " ° ").replace("»", " »")
+    assert spaced != mojibake
+    assert fix_encoding(spaced).replace(" ", "") == "Главнаястраницасайта"
+
+
+def test_an_ambiguous_run_needs_evidence_from_the_rest_of_the_document() -> None:
+    # "Г " is "à" read as cp1251 with its 0xA0 turned into a space, or just a Cyrillic letter.
+    alone = "attention Г bien"
+    assert fix_encoding(alone) == alone
+    with_evidence = alone + " avant le mГ©dicament"
+    assert fix_encoding(with_evidence) == "attention à bien avant le médicament"
+
+
+def test_a_capitalised_word_with_trailing_punctuation_is_not_mojibake() -> None:
+    for text in ("VOCÊ…", "NICIODATĂ™", "ZZAJÉ’s", "SELKÄ EDELLÄ"):
+        document = f"{text} café crème".replace("é", "Ã©")
+        assert text in fix_encoding(document), document
+
+
+def test_c1_controls_read_as_macroman_when_the_words_say_so() -> None:
+    assert fix_encoding("Coatl\x87n conf\x92an") == "Coatlán confían"
+    assert fix_encoding("don\x92t stop") == "don’t stop"
+
+
+def test_control_characters_are_removed_and_reported() -> None:
+    fixed, repairs = repair_mojibake("lossy\x1a text\x00 here")
+    assert fixed == "lossy text here"
+    assert [r.kind for r in repairs] == ["control_characters"]
+
+
+def test_repairs_say_what_changed() -> None:
+    fixed, repairs = repair_mojibake("Le cafÃ© est prÃªt")
+    assert fixed == "Le café est prêt"
+    (repair,) = repairs
+    assert repair.kind == "mojibake"
+    assert repair.count > 0
+    assert "café" in repair.example
+
+
+def test_clean_text_comes_back_as_the_same_object() -> None:
+    text = "Plain text with “quotes” — and no damage at all."
+    assert fix_encoding(text) is text
+    assert repair_mojibake(text) == (text, ())
+
+
+_ALPHABET = st.sampled_from(
+    list("abcxyz ,.-'\"")
+    + list("éèàçñöüßøåæœ’“”–—…«»°±µ")
+    + list("абвгдеёжиклмнопрстуфхцчшщыэюяіїє")
+)
+_CODECS = st.sampled_from(
+    ["sloppy-windows-1252", "latin-1", "sloppy-windows-1251", "sloppy-windows-1250", "macroman"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(_ALPHABET, min_size=1, max_size=40), _CODECS, st.booleans())
+def test_the_gate_never_hides_what_ftfy_would_fix(text: str, codec: str, damage: bool) -> None:
+    if damage:
+        text = text.encode("utf-8").decode(codec)
+    if not may_be_mojibake(text):
+        assert ftfy.fix_text(text, config=_FTFY_CONFIG) == text
+        assert fix_encoding(text) is text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(_ALPHABET, min_size=1, max_size=60))
+def test_fix_encoding_never_raises_and_is_stable(text: str) -> None:
+    once = fix_encoding(text)
+    assert isinstance(once, str)
+    assert fix_encoding(once) == once

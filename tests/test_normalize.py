@@ -1,0 +1,64 @@
+"""Normalization: NFC, invisible characters out, one kind of space, one blank line between
+paragraphs; what the text says and its typography never change."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.normalize import normalize, normalize_text
+
+
+def test_nfc() -> None:
+    decomposed = unicodedata.normalize("NFD", "café déjà")
+    text, repairs = normalize(decomposed)
+    assert text == "café déjà"
+    assert [r.kind for r in repairs] == ["unicode_nfc"]
+
+
+def test_controls_zero_width_and_soft_hyphens_go() -> None:
+    text, repairs = normalize("in\u00adter\u200bna\ufefftio\x07nal\u2060ly")
+    assert text == "internationally"
+    assert ("invisible_characters", 5) in [(r.kind, r.count) for r in repairs]
+
+
+def test_joiners_that_spell_words_stay() -> None:
+    persian = "می\u200cخواهم"
+    family = "👨\u200d👩\u200d👧"
+    assert normalize_text(f"{persian} {family}") == f"{persian} {family}"
+
+
+def test_every_odd_space_becomes_one_plain_space() -> None:
+    assert normalize_text("a\u00a0b\u2009c\u202fd\u3000e\tf   g") == "a b c d e f g"
+
+
+def test_paragraphs_are_separated_by_one_blank_line() -> None:
+    raw = "  First line.  \r\nSecond line.\n\n\n\nThird\u2029Fourth\n \n"
+    assert normalize_text(raw) == "First line.\n\nSecond line.\n\nThird\n\nFourth"
+
+
+def test_terminal_escapes_go_whole() -> None:
+    assert normalize_text("\x1b[31mRed\x1b[0m alert") == "Red alert"
+
+
+def test_typography_stays() -> None:
+    text = "“Quoted” — dashes – and an ellipsis… ‘single’ «guillemets»"
+    assert normalize(text) == (text, ())
+
+
+def test_clean_text_needs_no_work() -> None:
+    text = "One paragraph.\n\nAnother paragraph."
+    assert normalize(text) == (text, ())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_normalized_text_is_stable_and_has_no_invisibles(raw: str) -> None:
+    text = normalize_text(raw)
+    assert normalize_text(text) == text
+    assert "\n\n\n" not in text and "  " not in text
+    assert text == text.strip()
+    assert not any(c in text for c in "\u00ad\u200b\ufeff\u00a0\t\r")
+    assert unicodedata.is_normalized("NFC", text)
