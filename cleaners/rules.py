@@ -4,11 +4,21 @@ A rule says what a piece of boilerplate looks like (regular expressions), where 
 it may be (`head`, `tail` or `anywhere`), what to take out when it matches (the whole
 paragraph, only the matched span, or a heading together with the list of links under it), and
 how long a paragraph may be before it is content no matter what it contains (`max_words`).
-Every rule carries examples that must and must not match; the test suite runs them all.
+Rules match case-insensitively unless they say `case_sensitive = true` (bylines: "By Name" is
+a byline, "by the end of the year" is not). Every rule carries examples that must and must
+not match; the test suite runs them all.
+
+Speed: most paragraphs are content and match nothing, so the question "could any rule match?"
+must be cheap. A pattern anchored at the paragraph's start (`^`) is tried at position 0 only,
+all of them in one alternation. A pattern that may match anywhere must come with `keywords`,
+literal strings one of which any match contains: a paragraph holding none of them is not
+searched with it. Searching every position of every paragraph with every pattern is what this
+avoids.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import tomllib
 from dataclasses import dataclass
@@ -16,6 +26,12 @@ from importlib import resources
 from typing import Literal
 
 import regex
+
+# Paragraph lengths (in words) at which the set of applicable rules is cut: each cut costs one
+# more compiled alternation, each tier keeps short-line patterns off longer paragraphs.
+_LENGTH_TIERS = (12, 40)
+_FLAGS = regex.VERSION1
+_ANCHORED = regex.compile(r"^(?:\(\?[a-zA-Z]+\))?\^")
 
 Where = Literal["head", "tail", "anywhere"]
 Remove = Literal["paragraph", "match", "list"]
@@ -40,6 +56,11 @@ class Rule:
     description: str
     must_match: tuple[str, ...]
     must_keep: tuple[str, ...]
+    # The patterns anchored at the paragraph's start, and the others; `keywords` gate these.
+    anchored: tuple[str, ...] = ()
+    floating: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    case_sensitive: bool = False
 
     def matches(self, paragraph: str, words: int) -> regex.Match[str] | None:
         if self.remove != "match" and words > self.max_words:
@@ -48,11 +69,34 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class RuleGroup:
+    """The rules that may act on a paragraph of a given length, and the cheap test of whether
+    any of them could match it."""
+
+    rules: tuple[Rule, ...]
+    anchored: regex.Pattern[str]
+    keywords: tuple[str, ...]
+
+    def may_match(self, paragraph: str) -> bool:
+        if self.anchored.match(paragraph):
+            return True
+        if not self.keywords:
+            return False
+        lowered = paragraph.lower()
+        return any(keyword in lowered for keyword in self.keywords)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
-    # One alternation of every rule's pattern: a paragraph that it does not match needs no
-    # further look, which keeps the common case (content) to one regex search.
-    any_rule: regex.Pattern[str]
+    # groups[i] holds the rules for paragraphs of at most limits[i] words; the last group, for
+    # longer paragraphs, only the span rules. A long paragraph is never searched with a pattern
+    # written for a short line, which also keeps a pattern's worst case to short inputs.
+    limits: tuple[int, ...]
+    groups: tuple[RuleGroup, ...]
+
+    def applicable(self, words: int) -> RuleGroup:
+        return self.groups[bisect.bisect_left(self.limits, words)]
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -61,9 +105,10 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
-def _compile(pattern: str, where: str) -> regex.Pattern[str]:
+def _compile(pattern: str, where: str, case_sensitive: bool = False) -> regex.Pattern[str]:
+    flags = _FLAGS | (0 if case_sensitive else regex.IGNORECASE)
     try:
-        return regex.compile(pattern, regex.IGNORECASE | regex.VERSION1)
+        return regex.compile(pattern, flags)
     except regex.error as error:
         raise RuleError(f"{where}: bad pattern {pattern!r}: {error}") from error
 
@@ -88,19 +133,35 @@ def parse_rules(text: str, source: str) -> list[Rule]:
         patterns = entry["patterns"]
         if isinstance(patterns, str):
             patterns = [patterns]
-        joined = "|".join(f"(?:{p})" for p in patterns)
+        case_sensitive = bool(entry.get("case_sensitive", False))
+        for pattern in patterns:
+            _compile(pattern, where_text, case_sensitive)
+        anchored = tuple(p for p in patterns if _ANCHORED.match(p))
+        floating = tuple(p for p in patterns if not _ANCHORED.match(p))
+        keywords = tuple(k.lower() for k in entry.get("keywords", ()))
+        if floating and not keywords:
+            raise RuleError(
+                f"{where_text}: a pattern not anchored with ^ needs `keywords` "
+                f"(literal strings every match contains): {floating[0]!r}"
+            )
         rules.append(
             Rule(
                 id=entry["id"],
                 category=entry["category"],
                 where=where,
                 remove=remove,
-                pattern=_compile(joined, where_text),
+                pattern=_compile(
+                    "|".join(f"(?:{p})" for p in patterns), where_text, case_sensitive
+                ),
                 max_words=int(entry.get("max_words", 60)),
                 flags=tuple(entry.get("flags", ())),
                 description=entry.get("description", ""),
                 must_match=tuple(entry["match"]),
                 must_keep=tuple(entry.get("keep", ())),
+                anchored=anchored,
+                floating=floating,
+                keywords=keywords,
+                case_sensitive=case_sensitive,
             )
         )
     return rules
@@ -123,8 +184,27 @@ def build_rule_set(rules: list[Rule]) -> RuleSet:
         if rule.id in seen:
             raise RuleError(f"rule id {rule.id!r} is used twice")
         seen.add(rule.id)
-    any_rule = regex.compile(
-        "|".join(f"(?:{r.pattern.pattern})" for r in rules) or "(?!)",
-        regex.IGNORECASE | regex.VERSION1,
+    longest = max((r.max_words for r in rules if r.remove != "match"), default=0)
+    limits = (*(t for t in _LENGTH_TIERS if t < longest), longest)
+    groups = []
+    previous = 0
+    for limit in (*limits, None):
+        # Every rule that could act on some paragraph of this tier: a superset, since
+        # `Rule.matches` still checks each rule's own limit.
+        members = tuple(
+            r
+            for r in rules
+            if r.remove == "match" or (limit is not None and r.max_words > previous)
+        )
+        groups.append(_group(members))
+        previous = limit or previous
+    return RuleSet(tuple(rules), limits, tuple(groups))
+
+
+def _group(rules: tuple[Rule, ...]) -> RuleGroup:
+    # A case-sensitive rule keeps its case inside the alternation: (?-i:...).
+    anchored = "|".join(
+        f"(?:{p})" if not r.case_sensitive else f"(?-i:{p})" for r in rules for p in r.anchored
     )
-    return RuleSet(tuple(rules), any_rule)
+    keywords = tuple(sorted({k for r in rules for k in r.keywords}))
+    return RuleGroup(rules, regex.compile(anchored or "(?!)", _FLAGS | regex.IGNORECASE), keywords)

@@ -55,10 +55,11 @@ def strip_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
     while index < len(paragraphs):
         paragraph = paragraphs[index]
         index += 1
-        if not rules.any_rule.search(paragraph):
+        group = rules.applicable(word_count(paragraph))
+        if not group.may_match(paragraph):
             kept.append(paragraph)
             continue
-        remaining, taken = _apply_rules(paragraph, index - 1, zones, rules)
+        remaining, taken = _apply_rules(paragraph, index - 1, zones, group.rules)
         for rule, text in taken:
             removals.append(Removal(rule.id, rule.category, text))
             flags.update(rule.flags)
@@ -71,7 +72,7 @@ def strip_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
                 index < len(paragraphs)
                 and items < MAX_LIST_ITEMS
                 and is_headline_shaped(paragraphs[index])
-                and not rules.any_rule.search(paragraphs[index])
+                and not _any_rule_matches(paragraphs[index], rules)
             ):
                 removals.append(Removal(list_rule.id, list_rule.category, paragraphs[index]))
                 index += 1
@@ -81,13 +82,17 @@ def strip_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
     return doc.removing(removals, "\n\n".join(kept)).flagged(*flags)
 
 
+def _any_rule_matches(paragraph: str, rules: RuleSet) -> bool:
+    return rules.applicable(word_count(paragraph)).may_match(paragraph)
+
+
 def _apply_rules(
-    paragraph: str, index: int, zones: Zones, rules: RuleSet
+    paragraph: str, index: int, zones: Zones, rules: tuple[Rule, ...]
 ) -> tuple[str | None, list[tuple[Rule, str]]]:
     """What is left of the paragraph (None when it goes) and what each rule took."""
     taken: list[tuple[Rule, str]] = []
     words = word_count(paragraph)
-    for rule in rules.rules:
+    for rule in rules:
         if not zones.allows(rule, index):
             continue
         match = rule.matches(paragraph, words)

@@ -85,3 +85,21 @@ def test_bad_rules_file_is_reported_with_its_name() -> None:
         )
     with pytest.raises(RuleError, match="missing"):
         parse_rules('[[rule]]\nid = "x"\n', "short.toml")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_the_cheap_gate_lets_every_example_through(rule: object) -> None:
+    """A paragraph the gate turns away is never searched: every example must get past it."""
+    from cleaners.text_shape import word_count
+
+    rules = default_rules()
+    for example in rule.must_match:  # type: ignore[attr-defined]
+        assert rules.applicable(word_count(example)).may_match(example), example
+
+
+def test_floating_patterns_need_keywords() -> None:
+    with pytest.raises(RuleError, match="keywords"):
+        parse_rules(
+            '[[rule]]\nid = "x"\ncategory = "c"\npatterns = ["\\\\bfoo"]\nmatch = ["foo"]\n',
+            "k.toml",
+        )
