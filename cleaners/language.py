@@ -49,9 +49,25 @@ def _function_words() -> dict[str, dict[str, frozenset[str]]]:
     }
 
 
+def _sample(text: str) -> str:
+    """Up to SAMPLE_CHARS of the text's longest paragraphs: the prose, not the menus that a
+    page dump starts with."""
+    if len(text) <= SAMPLE_CHARS:
+        return text
+    paragraphs = sorted(text.split("\n"), key=len, reverse=True)
+    sample: list[str] = []
+    size = 0
+    for paragraph in paragraphs:
+        if size >= SAMPLE_CHARS:
+            break
+        sample.append(paragraph[: SAMPLE_CHARS - size])
+        size += len(sample[-1])
+    return "\n".join(sample)
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when it cannot be told."""
-    sample = text[:SAMPLE_CHARS]
+    sample = _sample(text)
     letters = len(_LETTER.findall(sample))
     if letters < 20:
         return None

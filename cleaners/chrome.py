@@ -1,0 +1,334 @@
+"""Page chrome in plain text: telling navigation, link lists and widgets from article prose.
+
+jusText classifies HTML paragraphs by what they look like: long, full of stop words and with
+few links is content; short or stop-word-poor is boilerplate; and what cannot be told alone
+(short lines, "near-good" ones) takes the class of its neighbours. We reason the same way on
+plain lines, where the markup is gone but the shape is not: a navigation menu is a run of one-
+and two-word lines, a related-links box a run of headlines without full stops, an article a
+run of long lines made of function words and ending in full stops.
+
+Two uses, chosen by how much of the text is chrome:
+
+- a page dump (all visible text of a page: most lines are chrome) keeps only what the
+  classifier calls content;
+- extracted article text (mostly content) only loses the chrome at its edges: the menu left
+  above the title, the link list left below the last paragraph. Inside the article a short
+  line is a subheading, a list item or a quote, and stays.
+
+Stop-word lists are jusText's (shipped with the justext package, a dependency of trafilatura);
+a language without one, or without spaces between words, is left alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import regex
+
+from cleaners.document import Document, Removal
+from cleaners.language import detect_language
+from cleaners.text_shape import ends_like_sentence
+
+Klass = Literal["good", "neargood", "short", "bad"]
+
+# jusText's defaults, in characters and stop-word density.
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOPWORDS_LOW = 0.30
+STOPWORDS_HIGH = 0.32
+# A short line this close (in characters) above content is a heading of it.
+MAX_HEADING_DISTANCE = 200
+# A text is a page dump when it has many lines, most of them chrome, and many of those in
+# menu-like runs (measured on the AEB residue: all visible text of a page against readability
+# output; see benchmarks/quality.py).
+MIN_PAGE_DUMP_PARAGRAPHS = 30
+PAGE_DUMP_CHROME_SHARE = 0.5
+PAGE_DUMP_RUN_SHARE = 0.3
+# A run of content starting this many paragraphs below the repeated title is the article, if
+# it holds at least this share of the largest run's content.
+MAX_HEADLINE_DISTANCE = 12
+ANCHORED_MIN_SHARE = 0.2
+# This many short non-sentence lines in a row are a menu or a link list.
+MIN_LINK_RUN = 3
+# Non-content paragraphs that may separate two parts of one article (a caption, an ad slot).
+MAX_GAP = 6
+
+_WORD = regex.compile(r"\w+")
+_STOPLIST_FILES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian_Bokmal",
+    "tr": "Turkish",
+    "ro": "Romanian",
+    "cs": "Czech",
+    "hu": "Hungarian",
+    "fi": "Finnish",
+    "id": "Indonesian",
+    "az": "Azerbaijani",
+    "bg": "Bulgarian",
+    "sr": "Serbian",
+    "el": "Greek",
+}
+
+
+@functools.cache
+def _stoplist_folder() -> Path | None:
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+    return folder if folder.is_dir() else None
+
+
+@functools.cache
+def stopwords(language: str) -> frozenset[str]:
+    """jusText's stop words for an ISO 639-1 language code (empty when there are none)."""
+    folder = _stoplist_folder()
+    name = _STOPLIST_FILES.get(language)
+    if folder is None or name is None or not (folder / f"{name}.txt").exists():
+        return frozenset()
+    return frozenset((folder / f"{name}.txt").read_text(encoding="utf-8").lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    text: str
+    chars: int
+    words: int
+    density: float
+    klass: Klass
+
+    @property
+    def is_heading_shaped(self) -> bool:
+        return 0 < self.words <= 15 and not ends_like_sentence(self.text)
+
+
+def _block(text: str, stops: frozenset[str]) -> Block:
+    words = _WORD.findall(text.lower())
+    density = sum(1 for w in words if w in stops) / len(words) if words else 0.0
+    chars = len(text)
+    klass: Klass
+    if chars < LENGTH_LOW:
+        klass = "short"
+    elif density >= STOPWORDS_HIGH and (chars > LENGTH_HIGH or ends_like_sentence(text)):
+        # jusText wants 200 characters; in plain text a full stop tells as much, and news
+        # paragraphs (tabloids, wires) are often shorter than that.
+        klass = "good"
+    elif density >= STOPWORDS_LOW:
+        klass = "neargood"
+    else:
+        klass = "bad"
+    return Block(text, chars, len(words), density, klass)
+
+
+_DIGIT = regex.compile(r"\d")
+
+
+def _menu_like(block: Block) -> bool:
+    """A short line that is no sentence and holds no figure: a menu entry or a link's text.
+    Lines with figures (dates, scores, prices, table rows) are the content of list articles."""
+    return (
+        block.klass == "short"
+        and not ends_like_sentence(block.text)
+        and not _DIGIT.search(block.text)
+    )
+
+
+def _mark_link_runs(blocks: list[Block], figures_too: bool = False) -> list[Block]:
+    """Plain text has no links, but it keeps their shape: menus and link lists are runs of
+    short lines that are not sentences. Such a line is what jusText calls link-dense: bad.
+    `figures_too`: count lines with figures as menu entries (in a page dump, where the
+    article is prose and the lists around it are the page's)."""
+    linky = [
+        _menu_like(b) or (figures_too and b.klass == "short" and not ends_like_sentence(b.text))
+        for b in blocks
+    ]
+    marked = list(blocks)
+    start = 0
+    while start < len(blocks):
+        if not linky[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(blocks) and linky[end]:
+            end += 1
+        if end - start >= MIN_LINK_RUN:
+            for i in range(start, end):
+                marked[i] = replace(blocks[i], klass="bad")
+        start = end
+    return marked
+
+
+def _neighbour(classes: list[Klass], index: int, step: int, skip: frozenset[str]) -> Klass:
+    """The class of the nearest paragraph in direction `step` whose class is not in `skip`;
+    beyond the ends of the text lies boilerplate."""
+    index += step
+    while 0 <= index < len(classes):
+        if classes[index] not in skip:
+            return classes[index]
+        index += step
+    return "bad"
+
+
+_SHORT = frozenset({"short"})
+_SHORT_NEARGOOD = frozenset({"short", "neargood"})
+
+
+def classify(blocks: list[Block]) -> list[Klass]:
+    """jusText's context revision: short and near-good paragraphs take their neighbours'
+    class; headings right above content are content."""
+    initial: list[Klass] = [b.klass for b in blocks]
+    revised = list(initial)
+    for i, klass in enumerate(initial):
+        if klass != "short":
+            continue
+        before = _neighbour(initial, i, -1, _SHORT_NEARGOOD)
+        after = _neighbour(initial, i, 1, _SHORT_NEARGOOD)
+        if before == after == "good":
+            revised[i] = "good"
+        elif before == after == "bad":
+            revised[i] = "bad"
+        elif (before == "bad" and _neighbour(initial, i, -1, _SHORT) == "neargood") or (
+            after == "bad" and _neighbour(initial, i, 1, _SHORT) == "neargood"
+        ):
+            revised[i] = "good"
+        else:
+            revised[i] = "bad"
+    final = list(revised)
+    for i, klass in enumerate(revised):
+        if klass != "neargood":
+            continue
+        before = _neighbour(revised, i, -1, _SHORT_NEARGOOD)
+        after = _neighbour(revised, i, 1, _SHORT_NEARGOOD)
+        final[i] = "bad" if before == after == "bad" else "good"
+    for i, block in enumerate(blocks):
+        if final[i] == "good" or initial[i] != "short" or not block.is_heading_shaped:
+            continue
+        distance = 0
+        for j in range(i + 1, len(blocks)):
+            if final[j] == "good" and initial[j] != "short":
+                final[i] = "good"
+                break
+            distance += blocks[j].chars
+            if distance > MAX_HEADING_DISTANCE:
+                break
+    return final
+
+
+def is_page_dump(blocks: list[Block], classes: list[Klass]) -> bool:
+    """All the visible text of a page rather than an extracted article: many lines, most of
+    them chrome, and much of it in menu-like runs."""
+    count = len(blocks)
+    if count < MIN_PAGE_DUMP_PARAGRAPHS:
+        return False
+    chrome = sum(1 for c in classes if c != "good")
+    in_runs = sum(1 for b in blocks if b.klass == "bad" and b.chars < LENGTH_LOW)
+    return chrome >= count * PAGE_DUMP_CHROME_SHARE and in_runs >= count * PAGE_DUMP_RUN_SHARE
+
+
+def content_regions(
+    classes: list[Klass], blocks: list[Block], max_gap: int
+) -> list[tuple[int, int, int]]:
+    """Runs of content paragraphs, gaps of up to `max_gap` others allowed: (first, last, chars)."""
+    regions: list[tuple[int, int, int]] = []
+    start: int | None = None
+    end = chars = gap = 0
+    for i, klass in enumerate(classes):
+        if klass == "good":
+            if start is None:
+                start, chars = i, 0
+            chars += blocks[i].chars
+            end, gap = i, 0
+            continue
+        if start is not None:
+            gap += 1
+            if gap > max_gap:
+                regions.append((start, end, chars))
+                start = None
+    if start is not None:
+        regions.append((start, end, chars))
+    return regions
+
+
+def main_region(
+    classes: list[Klass], blocks: list[Block], max_gap: int, anchor: int | None = None
+) -> tuple[int, int]:
+    """The article among a page dump's runs of content (teasers, comments, footers): the run
+    that starts nearest below the page's own title where the title shows up again as the
+    headline, else the run with the most content."""
+    regions = content_regions(classes, blocks, max_gap)
+    if not regions:
+        return (0, -1)
+    largest = max(regions, key=lambda r: r[2])
+    if anchor is not None:
+        below = [
+            r
+            for r in regions
+            if r[1] > anchor
+            and r[0] - anchor <= MAX_HEADLINE_DISTANCE
+            and r[2] >= largest[2] * ANCHORED_MIN_SHARE
+        ]
+        if below:
+            return max(below[0][0], anchor + 1), below[0][1]
+    return largest[0], largest[1]
+
+
+def title_anchor(paragraphs: list[str], title: str | None) -> int | None:
+    """Where the page's title is repeated as the article's headline: a page dump starts with
+    the <title> (often with the site's name after a dash), the headline comes again later."""
+    candidates = {_fold(title)} if title else set()
+    if paragraphs:
+        first = paragraphs[0]
+        candidates.add(_fold(first))
+        candidates.add(_fold(regex.split(r"\s+[-–—|:]\s+[^-–—|:]+$", first)[0]))
+    candidates.discard("")
+    for index, paragraph in enumerate(paragraphs[1:], start=1):
+        if _fold(paragraph) in candidates:
+            return index
+    return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def strip_page_chrome(doc: Document) -> Document:
+    paragraphs = doc.text.split("\n\n") if doc.text else []
+    if len(paragraphs) < 2:
+        return doc
+    language = doc.language or detect_language(doc.text)
+    stops = stopwords(language) if language else frozenset()
+    if not stops:
+        return doc
+    plain = [_block(p, stops) for p in paragraphs]
+    blocks = _mark_link_runs(plain)
+    classes = classify(blocks)
+    if not any(c == "good" for c in classes) or not is_page_dump(blocks, classes):
+        return doc  # article text, or no prose at all (a list, a table): not ours to cut
+    # Around the article every list is the page's; inside it, a table or a list of dates is
+    # the article's own: figures count as chrome only for finding where the article is.
+    strict_blocks = _mark_link_runs(plain, figures_too=True)
+    strict = classify(strict_blocks)
+    first, last = main_region(strict, strict_blocks, MAX_GAP, title_anchor(paragraphs, doc.title))
+    drop = [c != "good" or not first <= i <= last for i, c in enumerate(classes)]
+    if not any(drop):
+        return doc
+    kept = [p for p, d in zip(paragraphs, drop, strict=True) if not d]
+    removals = [
+        Removal("chrome.page", "page_chrome", p) for p, d in zip(paragraphs, drop, strict=True) if d
+    ]
+    return doc.removing(removals, "\n\n".join(kept))

@@ -1,0 +1,89 @@
+"""Page chrome in plain text: a page dump loses its menus, teasers and footers; an extracted
+article, its lists and tables included, is left alone."""
+
+from __future__ import annotations
+
+from cleaners.chrome import strip_page_chrome, title_anchor
+from cleaners.document import Document
+
+ARTICLE = [
+    "The city council voted on Tuesday to close the old library on Main Street and to move "
+    "its collection to the new civic centre, which opens in the spring.",
+    "The mayor said the building was too expensive to heat and that the move would save the "
+    "city about two million dollars over the next ten years.",
+    "Residents who spoke at the meeting were divided: some said the library was part of the "
+    "history of the town, others that the new centre would be easier to reach.",
+    "The council will decide what to do with the old building at its next meeting in March.",
+]
+MENU = [
+    *("Home", "News", "Local", "Sports", "Business", "Opinion", "Weather", "Obituaries"),
+    *("Jobs", "Cars", "Real Estate", "Classifieds", "Entertainment", "Food", "Travel"),
+]
+FOOTER = [
+    *("About Us", "Contact", "Privacy Policy", "Terms of Use", "Advertise", "Careers"),
+    *("Newsletters", "Archives", "Site Map", "Help"),
+]
+TEASERS = [
+    "Five things to know about the new stadium",
+    "Why the river keeps flooding",
+    "Local bakery wins state award",
+    "Police look for witnesses to crash",
+]
+
+
+def _page(*parts: list[str]) -> Document:
+    return Document(text="\n\n".join(line for part in parts for line in part), language="en")
+
+
+def test_page_dump_keeps_only_the_article() -> None:
+    doc = _page(
+        ["Council closes library - Town Herald"],
+        MENU,
+        ["Council closes library"],
+        ARTICLE,
+        ["Most read"],
+        TEASERS,
+        FOOTER,
+    )
+    cleaned = strip_page_chrome(doc)
+    assert cleaned.text == "\n\n".join(ARTICLE)
+    assert {r.rule for r in cleaned.removed} == {"chrome.page"}
+    assert "Privacy Policy" in {r.text for r in cleaned.removed}
+
+
+def test_article_text_is_left_alone() -> None:
+    doc = _page(["Council closes library"], ARTICLE)
+    assert strip_page_chrome(doc) is doc
+
+
+def test_a_list_article_is_not_a_page_dump() -> None:
+    dates = [f"June {day} -- Riverside Amphitheatre, Springfield" for day in range(1, 30)]
+    doc = _page(ARTICLE[:2], ["The band's tour dates:"], dates)
+    assert strip_page_chrome(doc).text == doc.text
+
+
+def test_the_article_is_found_under_its_headline_not_in_the_comments() -> None:
+    comments = [
+        "I have lived in this town for forty years and I think the council is making a big "
+        "mistake, because the library is the only place where old people can meet in winter.",
+        "The new centre is too far from the bus station and the parking is expensive, which "
+        "the council seems to have forgotten when it made this decision without asking us.",
+        "Why does nobody ask the people who actually use the library what they want? It was "
+        "the same with the swimming pool and the park, and it will be the same again.",
+        "My children learned to read in that library and I am sad that it will close, but I "
+        "understand that the town has no money and that something had to be done about it.",
+        "This is what happens when you elect people who never set foot in a public library "
+        "and think that everything can be replaced by a building full of computers.",
+    ]
+    form = ["Share", "Tweet", "Email", "12 Comments", "Leave a Reply", "Name", "Email", "Website"]
+    signed = [line for c in comments for line in ("Reader on March 3 at 9:15 am said:", c)]
+    headline = ["Council closes library"]
+    doc = _page(["Council closes library - Town Herald"], MENU, headline, ARTICLE, form, signed)
+    cleaned = strip_page_chrome(doc)
+    assert cleaned.text == "\n\n".join(ARTICLE)
+
+
+def test_title_anchor_finds_the_headline() -> None:
+    paragraphs = ["Council closes library | Town Herald", "Home", "Council closes library", "x"]
+    assert title_anchor(paragraphs, None) == 2
+    assert title_anchor(["Home", "News"], "Something else") is None
