@@ -15,6 +15,8 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +37,21 @@ WORK = ".work"
 
 class OutputBusy(RuntimeError):
     """Another run holds the output folder."""
+
+
+def failpoint(name: str) -> None:
+    """Crash or stall here when PRESSWASH_FAILPOINT names this point: how the tests kill a run
+    at the worst moments (SIGKILL, as the OOM killer would) to show that it resumes cleanly."""
+    wanted = os.environ.get("PRESSWASH_FAILPOINT", "")
+    if not wanted:
+        return
+    point, _, action = wanted.partition(":")
+    if point != name:
+        return
+    if action.startswith("sleep="):
+        time.sleep(float(action.removeprefix("sleep=")))
+    else:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class OutputDir:
@@ -92,8 +109,10 @@ class OutputDir:
 
     def publish(self, run: RunRow, state: State) -> None:
         """Move a committed run's spools into the outputs. Safe to repeat."""
+        failpoint("after_commit")
         spool = self.path / WORK / run.work_dir
         self._append(ARTICLES, run.articles_offset, spool / ARTICLES)
+        failpoint("mid_publish")
         self._append(REJECTED, run.rejected_offset, spool / REJECTED)
         part = spool / "part.parquet"
         if part.exists():
@@ -168,3 +187,5 @@ class Spool:
             handle.flush()
             os.fsync(handle.fileno())
             handle.close()
+        # The last moment before the run commits its state.
+        failpoint("before_commit")

@@ -6,6 +6,7 @@ Only this module imports prefect; `presswash clean` imports it only for a flow r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,31 @@ def run_name(inputs: list[str]) -> str:
     return f"clean {shown}"[:120]
 
 
-@flow(name="clean-corpus", persist_result=False, log_prints=False, validate_parameters=False)
+def task_runner_for(workers: int, dask: str | None) -> Any:
+    """Prefect's task runner for the options: the Dask cluster, a process pool, or one thread."""
+    if dask:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask)
+    if workers > 1:
+        return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+def _task_runner_from_environment() -> Any:
+    """A served deployment's runs load this module afresh in a new process, where only the
+    environment carries `presswash serve --workers/--dask` (see flows/serve.py)."""
+    workers = int(os.environ.get("PRESSWASH_WORKERS", "1") or "1")
+    return task_runner_for(workers, os.environ.get("PRESSWASH_DASK_ADDRESS") or None)
+
+
+@flow(
+    name="clean-corpus",
+    persist_result=False,
+    log_prints=False,
+    validate_parameters=False,
+    task_runner=_task_runner_from_environment(),
+)
 def clean_corpus(
     inputs: list[str],
     out: str,
@@ -115,12 +140,6 @@ def publish_artifacts(summary: RunSummary) -> None:
 
 def flow_for(workers: int, dask: str | None, inputs: list[str]) -> Any:
     """`clean_corpus` with the task runner the options ask for and a name from its inputs."""
-    if dask:
-        from prefect_dask import DaskTaskRunner
-
-        runner: Any = DaskTaskRunner(address=dask)
-    elif workers > 1:
-        runner = ProcessPoolTaskRunner(max_workers=workers)
-    else:
-        runner = ThreadPoolTaskRunner(max_workers=1)
-    return clean_corpus.with_options(task_runner=runner, flow_run_name=run_name(inputs))
+    return clean_corpus.with_options(
+        task_runner=task_runner_for(workers, dask), flow_run_name=run_name(inputs)
+    )

@@ -9,6 +9,7 @@ published. Serving always needs a real Prefect server.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 EXIT_ERROR = 2
@@ -43,9 +44,15 @@ def serve(args: argparse.Namespace) -> int:
 
     quiet_prefect_environment()
     from flows.cli import run_config
-    from flows.prefect_flow import flow_for
 
     config = run_config(args)
+    # Each scheduled run imports the flow in a new process: the environment is how the task
+    # runner options reach it.
+    os.environ["PRESSWASH_WORKERS"] = str(config.workers)
+    if config.dask:
+        os.environ["PRESSWASH_DASK_ADDRESS"] = config.dask
+    from flows.prefect_flow import flow_for
+
     flow = flow_for(config.workers, config.dask, list(config.inputs))
     print(
         f"presswash: serving deployment 'clean-corpus/{args.name}' on {args.cron!r}"
