@@ -34,19 +34,31 @@ _WORD = regex.compile(r"\p{L}+")
 # Letters only Ukrainian uses among the Cyrillic languages we tell apart.
 _UKRAINIAN_LETTERS = regex.compile(r"[іїєґІЇЄҐ]")
 _RUSSIAN_LETTERS = regex.compile(r"[ыэъЫЭЪ]")
-SAMPLE_CHARS = 4000
+SAMPLE_CHARS = 2000
 MIN_HITS = 4
 
 
 @functools.cache
-def _function_words() -> dict[str, dict[str, frozenset[str]]]:
+def _function_words() -> dict[str, dict[str, tuple[str, ...]]]:
+    """For each script, every function word and the languages it belongs to: one dictionary
+    probe per word of the sample scores all the languages at once."""
     data = tomllib.loads(
         (resources.files("cleaners") / "data" / "languages.toml").read_text(encoding="utf-8")
     )
-    return {
-        script: {lang: frozenset(words.split()) for lang, words in table.items()}
-        for script, table in data.items()
-    }
+    tables: dict[str, dict[str, tuple[str, ...]]] = {}
+    for script, table in data.items():
+        languages_of: dict[str, list[str]] = {}
+        for language, words in table.items():
+            for word in words.split():
+                languages_of.setdefault(word, []).append(language)
+        tables[script] = {word: tuple(langs) for word, langs in languages_of.items()}
+    return tables
+
+
+@functools.cache
+def _languages(cyrillic: bool) -> tuple[str, ...]:
+    table = _function_words()["cyrillic" if cyrillic else "latin"]
+    return tuple(sorted({lang for langs in table.values() for lang in langs}))
 
 
 def _sample(text: str) -> str:
@@ -71,17 +83,19 @@ def detect_language(text: str) -> str | None:
     letters = len(_LETTER.findall(sample))
     if letters < 20:
         return None
-    # Japanese mixes Kana with Han; check it before Chinese.
-    for language, script in _SCRIPT_LANGUAGE:
-        if len(script.findall(sample)) > letters * 0.3:
-            return language
-    cyrillic = len(_CYRILLIC.findall(sample)) > letters * 0.5
+    cyrillic = False
+    if not sample.isascii():
+        # Japanese mixes Kana with Han; check it before Chinese.
+        for language, script in _SCRIPT_LANGUAGE:
+            if len(script.findall(sample)) > letters * 0.3:
+                return language
+        cyrillic = len(_CYRILLIC.findall(sample)) > letters * 0.5
     table = _function_words()["cyrillic" if cyrillic else "latin"]
-    words = Counter(w.lower() for w in _WORD.findall(sample))
-    scores = {
-        lang: sum(count for word, count in words.items() if word in vocabulary)
-        for lang, vocabulary in table.items()
-    }
+    words = _WORD.findall(sample.lower())
+    scores: Counter[str] = Counter({lang: 0 for lang in _languages(cyrillic)})
+    for word in words:
+        for language in table.get(word, ()):
+            scores[language] += 1
     if cyrillic:
         if _UKRAINIAN_LETTERS.search(sample) and not _RUSSIAN_LETTERS.search(sample):
             scores["uk"] = scores.get("uk", 0) * 2 + 1
@@ -89,7 +103,7 @@ def detect_language(text: str) -> str | None:
             scores["ru"] = scores.get("ru", 0) * 2 + 1
     best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
-    total = sum(words.values())
+    total = len(words)
     # Function words make up a third or more of running text; a score far below that means
     # a list, a table or a language we do not know.
     if ranked[0] < max(MIN_HITS, total * 0.08) or (len(ranked) > 1 and ranked[0] < ranked[1] * 1.2):

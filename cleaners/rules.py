@@ -86,6 +86,8 @@ class RuleGroup:
 
     rules: tuple[Rule, ...]
     patterns: tuple[str, ...]
+    # The rule (index into `rules`) each anchored pattern belongs to.
+    owners: tuple[int, ...]
     # For each first character, the anchored patterns that can match a paragraph starting
     # with it; their alternation is compiled on first use (compiling all of them up front
     # would cost every worker process a second).
@@ -103,16 +105,28 @@ class RuleGroup:
             )
         return self._compiled[viable]
 
-    def may_match(self, paragraph: str) -> bool:
+    def candidates(self, paragraph: str) -> tuple[Rule, ...]:
+        """The rules worth trying on `paragraph`, in rule order; usually none."""
         first = paragraph[:1].lower()
         viable = self.viable.get(first)
-        anchored = self._alternation(viable if viable is not None else self.everything)
+        if viable is None:
+            viable = self.everything
+        anchored = self._alternation(viable)
+        chosen: set[int] = set()
         if anchored is not None and anchored.match(paragraph):
-            return True
-        if not self.keywords:
-            return False
-        lowered = paragraph.lower()
-        return any(keyword in lowered for keyword in self.keywords)
+            chosen.update(self.owners[i] for i in viable)
+        if self.keywords:
+            lowered = paragraph.lower()
+            if any(keyword in lowered for keyword in self.keywords):
+                chosen.update(
+                    i
+                    for i, rule in enumerate(self.rules)
+                    if any(keyword in lowered for keyword in rule.keywords)
+                )
+        return tuple(self.rules[i] for i in sorted(chosen))
+
+    def may_match(self, paragraph: str) -> bool:
+        return bool(self.candidates(paragraph))
 
     @property
     def everything(self) -> tuple[int, ...]:
@@ -239,6 +253,7 @@ def _group(rules: tuple[Rule, ...]) -> RuleGroup:
     patterns = [
         f"(?:{p})" if not r.case_sensitive else f"(?-i:{p})" for r in rules for p in r.anchored
     ]
+    owners = tuple(i for i, r in enumerate(rules) for _ in r.anchored)
     compiled = [regex.compile(p, _FLAGS | regex.IGNORECASE) for p in patterns]
     viable = {
         char: tuple(
@@ -249,4 +264,4 @@ def _group(rules: tuple[Rule, ...]) -> RuleGroup:
         for char in _FIRST_CHARACTERS
     }
     keywords = tuple(sorted({k for r in rules for k in r.keywords}))
-    return RuleGroup(rules, tuple(patterns), viable, keywords)
+    return RuleGroup(rules, tuple(patterns), owners, viable, keywords)
