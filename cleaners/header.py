@@ -10,6 +10,7 @@ whose first line is a sentence has no title.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 from dataclasses import replace
 
 import regex
@@ -19,8 +20,6 @@ from cleaners.text_shape import ends_with_full_stop, word_count
 
 MAX_TITLE_WORDS = 30
 MAX_TITLE_CHARS = 300
-# Header lines sit at the very top; the title may follow a few header lines.
-HEADER_WINDOW = 4
 # A site name after a title separator is a few words at most.
 MAX_SITE_NAME_WORDS = 5
 
@@ -93,11 +92,38 @@ def parse_date_line(line: str) -> str | None:
     return None
 
 
+def iso_published(value: str | None) -> str | None:
+    """A date from outside (a feed's `published`, an HTTP date) as the ISO 8601 form records
+    use, or None when it does not read as a date: a record never carries a date it cannot
+    vouch for."""
+    if not value or len(value) > 60:
+        return None
+    value = value.strip()
+    parsed = parse_date_line(value)
+    if parsed:
+        return parsed
+    moment: dt.datetime | None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            moment = None
+    if moment is None or not 1900 <= moment.year <= 2100:
+        return None
+    stamp = moment.replace(microsecond=0).isoformat()
+    if len(value) <= 10 and moment.time() == dt.time() and moment.tzinfo is None:
+        return moment.date().isoformat()
+    return stamp
+
+
 def _is_title_like(line: str) -> bool:
+    if len(line) > MAX_TITLE_CHARS:
+        return False  # before counting words: a paragraph may be megabytes long
     words = word_count(line)
     return (
         0 < words <= MAX_TITLE_WORDS
-        and len(line) <= MAX_TITLE_CHARS
         and not ends_with_full_stop(line)
         and not _URL_LINE.match(line)
         and parse_date_line(line) is None
@@ -105,26 +131,37 @@ def _is_title_like(line: str) -> bool:
 
 
 def read_header(doc: Document) -> Document:
-    """Move header lines (title, site name, date, URL) out of the text into metadata."""
+    """Move header lines (title, site name, date, URL) out of the text into metadata.
+
+    The header is the run of header lines at the top, however long: a window would stop in the
+    middle of a run and leave header lines for a second reading to take, and cleaning clean
+    text must change nothing. For the same reason a title is taken only where the text under
+    the header reads as body: when another headline-shaped line follows, which of the two is
+    the title is a guess, and nothing is invented.
+    """
     paragraphs = doc.text.split("\n\n") if doc.text else []
     if len(paragraphs) < 2:
         return doc
     title, site_name, url, published = doc.title, doc.site_name, doc.url, doc.published
     taken: list[Removal] = []
     index = 0
+    # Where the title line sits, and the header before it (kept when the title is a guess).
+    title_at: int | None = None
+    before_title: list[Removal] = []
     seen_title: str | None = None
-    while index < min(len(paragraphs) - 1, HEADER_WINDOW + (1 if seen_title else 0)):
+    while index < len(paragraphs) - 1:
         line = paragraphs[index]
         url_match = _URL_LINE.match(line)
-        date = parse_date_line(line)
+        date = None if url_match else parse_date_line(line)
         if url_match:
             url = url or url_match.group(1)
             taken.append(Removal("header.url", "metadata", line))
         elif date:
             published = published or date
             taken.append(Removal("header.date", "metadata", line))
-        elif seen_title is None and _is_title_like(line) and _body_follows(paragraphs, index):
+        elif seen_title is None and _is_title_line(line, doc.title, paragraphs, index):
             seen_title = line
+            title_at, before_title = index, list(taken)
             taken.append(Removal("header.title", "metadata", line))
         elif seen_title is not None and _same_title(seen_title, line):
             # The title twice: once bare and once with the site's name, in either order.
@@ -134,6 +171,10 @@ def read_header(doc: Document) -> Document:
         else:
             break
         index += 1
+    if title_at is not None and doc.title is None and _is_title_like(paragraphs[index]):
+        taken, index, seen_title, site_name = before_title, title_at, None, doc.site_name
+        url = doc.url or _first(before_title, "header.url")
+        published = doc.published or _first_date(before_title)
     if not taken:
         return doc
     if seen_title is not None:
@@ -144,6 +185,33 @@ def read_header(doc: Document) -> Document:
     return replace(
         doc.removing(taken, body), title=title, site_name=site_name, url=url, published=published
     )
+
+
+def _is_title_line(line: str, known: str | None, paragraphs: list[str], index: int) -> bool:
+    """A title line: the known title (perhaps with the site's name), or, where none is known,
+    a title-shaped line with a body under it."""
+    if known is not None:
+        return _same_title(known, line) or _fold(line) == _fold(known)
+    return _is_title_like(line) and _body_follows(paragraphs, index)
+
+
+def _first(removals: list[Removal], rule: str) -> str | None:
+    for removal in removals:
+        if removal.rule == rule:
+            match = _URL_LINE.match(removal.text)
+            return match.group(1) if match else None
+    return None
+
+
+def _first_date(removals: list[Removal]) -> str | None:
+    for removal in removals:
+        if removal.rule == "header.date":
+            return parse_date_line(removal.text)
+    return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _body_follows(paragraphs: list[str], index: int) -> bool:

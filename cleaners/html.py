@@ -2,13 +2,20 @@
 
 trafilatura is imported on first use: it costs a third of a second, which a run over plain
 text never needs to pay.
+
+libxml2, under trafilatura, stops parsing a page at 256 levels of nesting and silently drops
+everything after that point, article included. A page that deep is flattened first: elements
+beyond `MAX_DEPTH` lose their tags, never their text.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+
+import regex
 
 from cleaners.document import Document
 
@@ -25,6 +32,25 @@ EXTRACT_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
 }
 
+# libxml2's HTML parser gives up past 256 levels; a parsed tree this deep was cut there.
+PARSER_DEPTH_LIMIT = 250
+# Where a page found too deep is flattened to: far under the parser's limit, far over what
+# real pages use (the deepest AEB page nests about 60 elements).
+MAX_DEPTH = 128
+
+_VOID = frozenset(
+    (  # noqa: SIM905 (HTML's list of void elements reads better as text)
+        "area base basefont br col command embed frame hr img input isindex keygen link meta "
+        "param source track wbr"
+    ).split()
+)
+# Paragraphs keep their tags at any depth, so that paragraphs stay apart: the parser never
+# nests a paragraph in a paragraph, so they add one level at most.
+_PARAGRAPH = "p"
+# Elements whose content is text, not markup: a "<div>" inside a script is not an element.
+_RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp", "plaintext"))
+_MARKUP = regex.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/>]*)[^>]*>", regex.DOTALL)
+
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
@@ -35,6 +61,7 @@ class Extracted:
     published: str | None
     site_name: str | None
     url: str | None
+    warnings: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -44,13 +71,104 @@ def _trafilatura() -> Any:
     return trafilatura
 
 
+def _load_html(html: str) -> Any:
+    from trafilatura.utils import load_html
+
+    return load_html(html)
+
+
+def _deeper_than(tree: Any, depth: int) -> bool:
+    # One XPath step per level walks each level's node set once: linear in the tree.
+    return bool(tree.xpath("boolean(/" + "/*" * depth + ")"))
+
+
+def load_tree(html: str) -> tuple[Any, tuple[str, ...]]:
+    """The page parsed as trafilatura parses it, flattened first where it nests too deep for
+    the parser, and a warning saying so."""
+    tree = _load_html(html)
+    if tree is None or not _deeper_than(tree, PARSER_DEPTH_LIMIT):
+        return tree, ()
+    flat, dropped = flatten_nesting(html, MAX_DEPTH)
+    tree = _load_html(flat)
+    if tree is not None and _deeper_than(tree, PARSER_DEPTH_LIMIT):
+        # The parser's idea of nesting differs from ours (stray end tags); go flatter.
+        flat, more = flatten_nesting(flat, MAX_DEPTH // 4)
+        dropped += more
+        tree = _load_html(flat)
+    warning = (
+        f"markup nested more than {PARSER_DEPTH_LIMIT} levels deep: "
+        f"{dropped:,} tags beyond level {MAX_DEPTH} removed, their text kept"
+    )
+    return tree, (warning,)
+
+
+def flatten_nesting(html: str, max_depth: int) -> tuple[str, int]:
+    """`html` with the tags of elements nested deeper than `max_depth` removed (each replaced
+    by a space, so that words on either side stay apart), and how many tags went."""
+    out: list[str] = []
+    copied = 0
+    position = 0
+    # Open elements, innermost last, with whether their tags are kept.
+    stack: list[tuple[str, bool]] = []
+    open_names: Counter[str] = Counter()
+    kept_depth = 0
+    dropped = 0
+    while True:
+        match = _MARKUP.search(html, position)
+        if match is None:
+            break
+        position = match.end()
+        name = match.group(2)
+        if name is None:
+            continue  # a comment
+        name = name.lower()
+        if match.group(1):
+            if not open_names[name]:
+                continue  # an end tag for nothing open: the parser ignores it too
+            while stack:
+                popped, kept = stack.pop()
+                open_names[popped] -= 1
+                kept_depth -= kept and popped != _PARAGRAPH
+                if popped == name:
+                    break
+            if kept:
+                continue
+        else:
+            if name in _RAW_TEXT:
+                end = regex.compile(rf"</{regex.escape(name)}\s*>", regex.IGNORECASE)
+                closing = end.search(html, position)
+                position = closing.end() if closing else len(html)
+                continue
+            if name in _VOID or match.group(0).endswith("/>"):
+                continue
+            if name == _PARAGRAPH:
+                stack.append((name, True))
+                open_names[name] += 1
+                continue
+            kept = kept_depth < max_depth
+            stack.append((name, kept))
+            open_names[name] += 1
+            kept_depth += kept
+            if kept:
+                continue
+        out.append(html[copied : match.start()])
+        out.append(" ")
+        copied = match.end()
+        dropped += 1
+    out.append(html[copied:])
+    return "".join(out), dropped
+
+
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """The article text (one paragraph per line) and metadata of a page; empty text when the
     page holds no article."""
     trafilatura = _trafilatura()
-    result = trafilatura.bare_extraction(html, url=url, **EXTRACT_OPTIONS)
+    tree, warnings = load_tree(html)
+    if tree is None:
+        return Extracted("", None, None, (), None, None, url, warnings)
+    result = trafilatura.bare_extraction(tree, url=url, **EXTRACT_OPTIONS)
     if result is None:
-        return Extracted("", None, None, (), None, None, url)
+        return Extracted("", None, None, (), None, None, url, warnings)
     authors = tuple(a.strip() for a in (result.author or "").split(";") if a.strip())
     return Extracted(
         text=result.text or "",
@@ -60,6 +178,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         published=_clean(result.date),
         site_name=_clean(result.sitename),
         url=url or _clean(result.url),
+        warnings=warnings,
     )
 
 
@@ -81,4 +200,5 @@ def html_document(html: str, url: str | None = None) -> Document:
         description=extracted.description,
         authors=extracted.authors,
         published=extracted.published,
+        warnings=extracted.warnings,
     )

@@ -8,12 +8,15 @@ without Prefect and without any of `flows/`: ``from cleaners import clean``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+
+import regex
 
 from cleaners.assess import assess
 from cleaners.decode import decode
-from cleaners.document import Document, Format, Removal
-from cleaners.header import read_header
+from cleaners.document import Document, Format, Removal, Repair
+from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
@@ -21,6 +24,17 @@ from cleaners.rules import RuleSet
 from cleaners.strip import strip_boilerplate
 
 PIPELINE_VERSION = "1"
+
+# Stages that feed each other run again until the text is stable, so that cleaning clean
+# output changes nothing: a removed invisible character can complete a mojibake sequence, and
+# taking boilerplate or a header out moves other paragraphs into the head or tail zones. Each
+# round that changes anything removes or repairs something, and the cap bounds the cost on
+# input built to defeat it.
+MAX_ROUNDS = 4
+
+# A lone surrogate (from a JSON escape such as "\\ud800") is not a character: no encoder can
+# write it, and it would fail the run at the output.
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 def clean(
@@ -36,32 +50,53 @@ def clean(
     """Clean one document. `content` is text or bytes (decoded here, `charset` being a
     declaration from outside such as an HTTP header); `format` says whether it is HTML or
     text already extracted. Metadata given by the caller wins over what the document says."""
+    scrubbed: tuple[Repair, ...] = ()
     if isinstance(content, bytes):
         decoded = decode(content, charset, markup=format == "html")
         text = decoded.text
     else:
-        text = content
+        text, scrubbed = scrub_surrogates(content)
     if format == "html":
         doc = html_document(text, url)
     else:
         doc = Document(text=text, format="text", url=url)
     doc = replace(
         doc,
-        url=url or doc.url,
+        url=_metadata(url) or doc.url,
         title=_metadata(title) or doc.title,
-        published=published or doc.published,
+        published=iso_published(_metadata(published)) or iso_published(doc.published),
+        repairs=scrubbed + doc.repairs,
     )
     return clean_document(doc, rules)
 
 
+def scrub_surrogates(text: str) -> tuple[str, tuple[Repair, ...]]:
+    """Lone surrogates replaced with U+FFFD, as a decoder does with bytes it cannot read."""
+    if text.isascii():
+        return text, ()
+    scrubbed, count = _SURROGATE.subn("\ufffd", text)
+    return scrubbed, (Repair("lone_surrogates", count),) if count else ()
+
+
 def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
-    doc = repair_stage(doc)
-    doc = normalize_stage(doc)
-    doc = strip_boilerplate(doc, rules)
-    # A text file carries its metadata as header lines; a page gave it to the extractor.
-    doc = read_header(doc) if doc.format == "text" else drop_repeated_title(doc)
+    doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
+    doc = _until_stable(doc, lambda d: take_header(strip_boilerplate(d, rules)))
     return assess(doc)
+
+
+def take_header(doc: Document) -> Document:
+    # A text file carries its metadata as header lines; a page gave it to the extractor.
+    return read_header(doc) if doc.format == "text" else drop_repeated_title(doc)
+
+
+def _until_stable(doc: Document, stages: Callable[[Document], Document]) -> Document:
+    for _ in range(MAX_ROUNDS):
+        before = doc.text
+        doc = stages(doc)
+        if doc.text == before:
+            break
+    return doc
 
 
 def repair_stage(doc: Document) -> Document:
@@ -106,5 +141,5 @@ def _repaired(value: str | None) -> str | None:
 def _metadata(value: str | None) -> str | None:
     if value is None:
         return None
-    value = normalize_text(value).replace("\n\n", " ")
+    value = normalize_text(scrub_surrogates(value)[0]).replace("\n\n", " ")
     return value or None

@@ -24,6 +24,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return value
+
+
 def _size(text: str) -> int:
     """A byte count with an optional K, M or G suffix (binary units)."""
     units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -32,7 +42,7 @@ def _size(text: str) -> int:
     number = text[:-1] if text[-1:] in units else text
     try:
         value = int(float(number) * factor)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 20M)") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be positive")
@@ -79,10 +89,11 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=DEFAULT_OPTIONS.seconds_per_document,
         metavar="SECONDS",
-        help="longest time spent cleaning one document (default 30)",
+        help="longest time spent cleaning one document; longer is rejected as `timeout` "
+        "(default 30, 0 for no limit)",
     )
     parser.add_argument(
         "--min-words",
@@ -261,9 +272,16 @@ def format_summary(summary: Any, seconds: float) -> str:
         reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(summary.rejected.items()))
         lines.append(f"  rejected: {reasons}")
     if summary.input_failures:
+        from flows.run import INPUT_FAILURES
+
+        failures = ", ".join(
+            f"{n} {reason}"
+            for reason, n in sorted(summary.rejected.items())
+            if reason in INPUT_FAILURES and n
+        )
         lines.append(
-            f"  {summary.input_failures} input documents could not be used: "
-            f"see {summary.out / 'rejected.jsonl'}"
+            f"  {summary.input_failures} input documents could not be used ({failures}): "
+            f"see {summary.out / 'rejected.jsonl'}, each with its reason and detail"
         )
     lines.append(f"  output: {summary.out}/ (articles.jsonl, rejected.jsonl, articles/, report.md)")
     return "\n".join(lines)

@@ -9,12 +9,15 @@ document is accounted for.
 from __future__ import annotations
 
 import codecs
+import errno
+import fnmatch
 import glob
 import gzip
 import hashlib
 import io
 import json
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterator
@@ -41,6 +44,7 @@ _FORMATS = {
 }
 _TEXT_FIELDS = ("text", "content", "body", "article", "articleBody", "raw_content")
 _HTML_FIELDS = ("html", "raw_html", "page")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_FIELDS = ("published", "date", "published_at", "publish_date", "datePublished")
 
 
@@ -88,63 +92,132 @@ def expand_inputs(inputs: list[str]) -> Iterator[InputFile | MissingInput]:
             continue
         path = spec[len("file://") :] if spec.startswith("file://") else spec
         if glob.has_magic(path):
-            matches = sorted(glob.glob(path, recursive=True))
-            if not matches:
-                yield MissingInput(spec, "no file matches this pattern")
-            for match in matches:
-                yield from expand_inputs([match]) if os.path.isdir(match) else _file(match)
+            yield from _expand_glob(spec, path)
         elif os.path.isdir(path):
             yield from _walk(path)
-        elif os.path.exists(path):
-            yield from _file(path)
-        elif os.path.islink(path):
-            yield MissingInput(spec, "broken symbolic link")
         else:
-            yield MissingInput(spec, "no such file or folder")
+            yield _file(path, spec)
 
 
-def _file(path: str) -> Iterator[InputFile]:
-    yield InputFile(path, path)
+def _file(path: str, display: str | None = None) -> InputFile | MissingInput:
+    """A file named directly or found in a folder, or why it cannot be read."""
+    display = display or path
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return MissingInput(display, "symbolic link loop: the link leads back to itself")
+        if os.path.islink(path):
+            return MissingInput(display, "broken symbolic link: its target does not exist")
+        if error.errno == errno.ENOENT:
+            return MissingInput(display, "no such file or folder")
+        return MissingInput(display, f"cannot read: {error.strerror or error}")
+    if not stat.S_ISREG(mode):
+        # A FIFO would block the run forever, and could not be read twice anyway.
+        return MissingInput(display, "not a regular file (a FIFO, socket or device)")
+    return InputFile(path, path)
 
 
-def _walk(root: str) -> Iterator[InputFile | MissingInput]:
+def _expand_glob(spec: str, pattern: str) -> Iterator[InputFile | MissingInput]:
+    """Files a glob names. `**` is matched over our own walk of the folder it starts from:
+    `glob` follows links into folders, so a symbolic link loop would give the same files again
+    under ever longer paths (exponentially many with two loops in a folder)."""
+    found = False
     visited: set[tuple[int, int]] = set()
+    if "**" in pattern:
+        parts = pattern.split(os.sep)
+        fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+        root = os.sep.join(parts[:fixed]) or ("." if not pattern.startswith(os.sep) else os.sep)
+        wanted = parts[fixed:]
+        items: Iterator[InputFile | MissingInput] = (
+            _walk(root, visited) if os.path.isdir(root) else iter(())
+        )
+        for item in items:
+            relative = os.path.relpath(item.display, root).split(os.sep)
+            if any(_glob_match(wanted, relative[:n]) for n in range(1, len(relative) + 1)):
+                found = True
+                yield item
+    else:
+        for match in sorted(glob.glob(pattern)):
+            found = True
+            if os.path.isdir(match):
+                yield from _walk(match, visited)
+            elif _first_visit(match, visited):
+                yield _file(match)
+    if not found:
+        yield MissingInput(spec, "no file matches this pattern")
 
-    def walk(folder: str) -> Iterator[InputFile | MissingInput]:
+
+def _glob_match(pattern: list[str], parts: list[str]) -> bool:
+    """Path components against glob components, `**` standing for any number of them."""
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_glob_match(pattern[1:], parts[n:]) for n in range(len(parts) + 1))
+    return (
+        bool(parts)
+        and fnmatch.fnmatchcase(parts[0], pattern[0])
+        and (_glob_match(pattern[1:], parts[1:]))
+    )
+
+
+def _first_visit(path: str, visited: set[tuple[int, int]]) -> bool:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return True  # reported as it is found
+    key = (info.st_dev, info.st_ino)
+    if key in visited:
+        return False
+    visited.add(key)
+    return True
+
+
+def _walk(
+    root: str, visited: set[tuple[int, int]] | None = None
+) -> Iterator[InputFile | MissingInput]:
+    """Files under `root`, depth first in name order. Each folder is read once, however many
+    links lead to it: a symbolic link loop ends there, and nothing is read twice. A stack,
+    not recursion, so that no depth of folders can exhaust Python's."""
+    visited = set() if visited is None else visited
+    pending: list[Iterator[os.DirEntry[str]]] = []
+
+    def enter(folder: str) -> MissingInput | None:
         try:
             info = os.stat(folder)
         except OSError as error:
-            yield MissingInput(folder, f"cannot open folder: {error.strerror}")
-            return
+            return MissingInput(folder, f"cannot open folder: {error.strerror}")
         key = (info.st_dev, info.st_ino)
         if key in visited:
-            return  # a symlink loop or a second link to a folder already read
+            return None
         visited.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
-            yield MissingInput(folder, f"cannot list folder: {error.strerror}")
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir(follow_symlinks=True)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                yield from walk(entry.path)
-            elif os.path.exists(entry.path):
-                try:
-                    mode = os.stat(entry.path).st_mode
-                except OSError:
-                    mode = 0
-                if stat.S_ISREG(mode):
-                    yield InputFile(entry.path, entry.path)
-            elif entry.is_symlink():
-                yield MissingInput(entry.path, "broken symbolic link")
+            return MissingInput(folder, f"cannot list folder: {error.strerror}")
+        pending.append(iter(entries))
+        return None
 
-    yield from walk(root)
+    problem = enter(root)
+    if problem:
+        yield problem
+    while pending:
+        entry = next(pending[-1], None)
+        if entry is None:
+            pending.pop()
+            continue
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            problem = enter(entry.path)
+            if problem:
+                yield problem
+        elif _first_visit(entry.path, visited):
+            yield _file(entry.path)
 
 
 def _expand_fsspec(url: str) -> Iterator[InputFile | MissingInput]:
@@ -198,23 +271,90 @@ def format_of(name: str) -> str | None:
     return _FORMATS.get(ext)
 
 
-class _BoundedReader(io.RawIOBase):
-    """A decompressing stream that stops with TooLarge past a byte budget (no gzip bombs)."""
+class DamagedStream(Exception):
+    """A compressed stream that is cut short or corrupt."""
 
-    def __init__(self, inner: IO[bytes], budget: int) -> None:
+
+class _Inflater(io.RawIOBase):
+    """A gzip or zstd stream decompressed as it is read, member after member.
+
+    Unlike `gzip.GzipFile`, it hands out everything that decompresses before the damage and
+    only then raises: the good lines of a cut JSONL file are read. It stops with TooLarge past
+    a byte budget (no gzip bombs), and no single step expands more than `_STEP` bytes.
+    """
+
+    _STEP = 1 << 16
+    # zstd's decompressor has no output bound per call: feed it little at a time.
+    _ZSTD_INPUT = 1 << 12
+
+    def __init__(self, inner: IO[bytes], kind: str, budget: int) -> None:
         self._inner = inner
+        self._kind = kind
         self._left = budget
+        self._decoder: Any = self._new_decoder()
+        self._input = b""
+        self._output = b""
+        self._finished = False
+
+    def _new_decoder(self) -> Any:
+        if self._kind == "gzip":
+            return zlib.decompressobj(wbits=31)
+        import zstandard
+
+        return zstandard.ZstdDecompressor().decompressobj()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._inner.read(min(len(buffer), 1 << 16))
+        while not self._output:
+            if self._finished:
+                return 0
+            self._output = self._step()
+        size = min(len(buffer), len(self._output))
+        buffer[:size] = self._output[:size]
+        self._output = self._output[size:]
+        return size
+
+    def _step(self) -> bytes:
+        if not self._input:
+            self._input = self._inner.read(self._STEP)
+            if not self._input:
+                if self._decoder is not None:
+                    raise DamagedStream("it is cut short before the end of its compressed data")
+                self._finished = True
+                return b""
+        if self._decoder is None:
+            # Between members: padding, another member, or garbage.
+            self._input = self._input.lstrip(b"\0")
+            if not self._input:
+                return b""
+            magic = GZIP_MAGIC if self._kind == "gzip" else ZSTD_MAGIC
+            if not self._input.startswith(magic[: len(self._input)]):
+                # Junk after complete data, as `gzip -d` does: the data is all there.
+                self._input = b""
+                self._finished = True
+                return b""
+            self._decoder = self._new_decoder()
+        try:
+            if self._kind == "gzip":
+                data = self._decoder.decompress(self._input, self._STEP)
+                rest = b""
+                self._input = self._decoder.unconsumed_tail
+            else:
+                data = self._decoder.decompress(self._input[: self._ZSTD_INPUT])
+                rest = self._input[self._ZSTD_INPUT :]
+                self._input = rest
+        except Exception as error:  # zlib.error, zstandard.ZstdError
+            raise DamagedStream(f"its compressed data is corrupt ({error})") from None
+        if self._decoder.eof:
+            # What follows the member (zlib also leaves it in unconsumed_tail: not twice).
+            self._input = self._decoder.unused_data + rest
+            self._decoder = None
         if len(data) > self._left:
             raise TooLarge()
         self._left -= len(data)
-        buffer[: len(data)] = data
-        return len(data)
+        return bytes(data)
 
 
 def _peek(handle: IO[bytes]) -> bytes:
@@ -229,14 +369,13 @@ def _decompressed(handle: IO[bytes], limits: Limits) -> IO[bytes]:
     buffered = handle if hasattr(handle, "peek") else io.BufferedReader(handle)  # type: ignore[arg-type]
     magic = _peek(buffered)
     if magic.startswith(GZIP_MAGIC):
-        inner: IO[bytes] = gzip.GzipFile(fileobj=buffered)
+        kind = "gzip"
     elif magic.startswith(ZSTD_MAGIC):
-        import zstandard
-
-        inner = zstandard.ZstdDecompressor().stream_reader(buffered)  # type: ignore[assignment]
+        kind = "zstd"
     else:
         return buffered
-    return io.BufferedReader(_BoundedReader(inner, limits.max_decompressed_bytes), 1 << 16)
+    inflater = _Inflater(buffered, kind, limits.max_decompressed_bytes)
+    return io.BufferedReader(inflater, 1 << 16)
 
 
 def read_file(file: InputFile, limits: Limits, file_hash: str) -> Iterator[RawDocument | Unusable]:
@@ -248,37 +387,52 @@ def read_file(file: InputFile, limits: Limits, file_hash: str) -> Iterator[RawDo
     except OSError as error:
         yield Unusable(whole, "unreadable", f"cannot open the file: {error.strerror or error}")
         return
+    read = 0
     try:
-        if fmt == "warc" and _peek(handle).startswith(GZIP_MAGIC):
-            # warcio reads gzipped WARCs record by record itself, and its offsets are then
-            # the compressed ones that CDX indexes and range requests use.
-            yield from _read_warc(handle, whole, limits)
-            return
-        stream = _decompressed(handle, limits)
-        if fmt == "jsonl":
-            yield from _read_jsonl(stream, whole, limits)
-        elif fmt == "warc":
-            yield from _read_warc(stream, whole, limits)
-        else:
-            yield from _read_single(stream, whole, fmt, limits)
+        for item in _read_documents(handle, whole, fmt, limits):
+            read += 1
+            yield item
     except TooLarge:
         yield Unusable(
             whole,
             "too_large",
             f"decompresses to more than {limits.max_decompressed_bytes:,} bytes"
-            " (--max-decompressed)",
+            f" (--max-decompressed){_after(read)}",
         )
-    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
-        yield Unusable(whole, "unreadable", f"compressed stream is damaged or cut short: {error}")
+    except (DamagedStream, EOFError, zlib.error, gzip.BadGzipFile) as error:
+        yield Unusable(
+            whole, "unreadable", f"the compressed file is damaged: {error}{_after(read)}"
+        )
     except OSError as error:
-        yield Unusable(whole, "unreadable", f"read failed: {error}")
+        yield Unusable(whole, "unreadable", f"read failed: {error}{_after(read)}")
     except Exception as error:  # a reader bug must not lose the file: report it as such
-        if error.__class__.__module__.startswith("zstandard"):
-            yield Unusable(whole, "unreadable", f"compressed stream is damaged: {error}")
-        else:
-            yield Unusable(whole, "error", f"{type(error).__name__}: {error}")
+        yield Unusable(whole, "error", f"{type(error).__name__}: {error}{_after(read)}")
     finally:
         handle.close()
+
+
+def _read_documents(
+    handle: IO[bytes], whole: Source, fmt: str | None, limits: Limits
+) -> Iterator[RawDocument | Unusable]:
+    if fmt == "warc" and _peek(handle).startswith(GZIP_MAGIC):
+        # warcio reads gzipped WARCs record by record itself, and its offsets are then
+        # the compressed ones that CDX indexes and range requests use.
+        yield from _read_warc(handle, whole, limits, gzipped=True)
+        return
+    stream = _decompressed(handle, limits)
+    if fmt == "jsonl":
+        yield from _read_jsonl(stream, whole, limits)
+    elif fmt == "warc":
+        yield from _read_warc(stream, whole, limits)
+    else:
+        yield from _read_single(stream, whole, fmt, limits)
+
+
+def _after(read: int) -> str:
+    """Where reading stopped, for a file whose first documents were read before the damage."""
+    if not read:
+        return ""
+    return f" (its first {read:,} documents were read before that point)"
 
 
 def _read_limited(stream: IO[bytes], limits: Limits) -> bytes | None:
@@ -299,18 +453,22 @@ def _read_single(
             whole, "too_large", f"larger than {limits.max_document_bytes:,} bytes (--max-bytes)"
         )
         return
+    binary = binary_content(data) if fmt in (None, "txt", "html") else None
+    if binary is not None:
+        named = f", not the {fmt.upper()} its name says" if fmt else ""
+        yield Unusable(
+            Source(whole.path, fmt or "binary", whole.sha256),
+            "unreadable",
+            f"binary content ({binary}){named}: not text, HTML, JSON or WARC",
+        )
+        return
     if fmt is None:
         fmt = _sniff(data)
-        whole = Source(whole.path, fmt or "binary", whole.sha256)
-        if fmt is None:
-            yield Unusable(
-                whole, "unreadable", "binary content, not a text, HTML, JSON or WARC file"
-            )
-            return
+        whole = Source(whole.path, fmt, whole.sha256)
     if fmt == "json":
         yield from _read_json(data, whole)
     elif fmt == "jsonl":
-        yield from _read_jsonl(io.BytesIO(data), whole, limits)
+        yield from _read_jsonl(io.BufferedReader(io.BytesIO(data)), whole, limits)
     elif fmt == "warc":
         yield from _read_warc(io.BytesIO(data), whole, limits)
     else:
@@ -318,25 +476,60 @@ def _read_single(
         yield RawDocument(Source(whole.path, fmt, whole.sha256), data, kind)
 
 
-def _sniff(data: bytes) -> str | None:
-    """The format of a file whose name does not say, or None for binary content."""
+def _sniff(data: bytes) -> str:
+    """The format of a text file whose name does not say."""
     head = data[:4096]
-    if head.startswith((b"WARC/", b"\x1f\x8b")):
-        return "warc" if head.startswith(b"WARC/") else None
+    if head.startswith(b"WARC/"):
+        return "warc"
     stripped = head.lstrip().lower()
     if stripped.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in stripped:
         return "html"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
-        return "txt"
-    if not head:
-        return "txt"
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    nuls = head.count(0)
-    if nuls and not _looks_utf16(head):
-        return None
-    if controls > len(head) * 0.1 and not _looks_utf16(head):
-        return None
     return "txt"
+
+
+# Signatures of the binary files that end up in scrape folders.
+_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a RIFF media file"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x7fELF", "an executable"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x00asm", "WebAssembly"),
+    (GZIP_MAGIC, "gzip inside gzip"),
+    (ZSTD_MAGIC, "zstd inside a compressed file"),
+)
+# Control bytes that text does not hold. Tab, line breaks and ESC (terminal colour codes pasted
+# into text) are left out, and so is NUL, which is counted apart.
+_CONTROL_BYTES = bytes([*range(1, 9), *range(14, 27), *range(28, 32)])
+# Share of control bytes above which content is binary: random bytes have about 10%, text in
+# any single-byte or UTF-8 encoding next to none.
+_MAX_CONTROL_SHARE = 0.03
+
+
+def binary_content(data: bytes) -> str | None:
+    """What binary content `data` is (a PNG image, ...), or None when it reads as text.
+
+    NUL bytes alone do not make a file binary: UTF-16 text is full of them, and a text cut
+    short by a crash is often padded with them. They are stripped later, with the other
+    control characters."""
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            return what
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    sample = data[: 1 << 16].replace(b"\0", b"")
+    if not sample:
+        return None
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls > len(sample) * _MAX_CONTROL_SHARE:
+        return "control bytes throughout"
+    return None
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -356,7 +549,7 @@ def _document_from_record(record: Any, source: Source) -> RawDocument | Unusable
     if not isinstance(record, dict):
         return Unusable(source, "unreadable", f"a JSON {type(record).__name__}, not an object")
     raw_id = record.get("id")
-    doc_id = None if raw_id is None else str(raw_id)
+    doc_id = None if raw_id is None else _scrub(str(raw_id))
     source = Source(source.path, source.format, source.sha256, source.line, source.offset, doc_id)
     url = _text_or_none(record.get("url"))
     title = _text_or_none(record.get("title"))
@@ -376,8 +569,14 @@ def _document_from_record(record: Any, source: Source) -> RawDocument | Unusable
 def _text_or_none(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = _scrub(str(value)).strip()
     return text or None
+
+
+def _scrub(text: str) -> str:
+    """JSON can escape lone surrogates ("\\ud800"), which no output can encode. (The text
+    keeps them: cleaning replaces them and records the repair.)"""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _read_json(data: bytes, whole: Source) -> Iterator[RawDocument | Unusable]:
@@ -388,6 +587,9 @@ def _read_json(data: bytes, whole: Source) -> Iterator[RawDocument | Unusable]:
     except ValueError as error:
         yield Unusable(whole, "unreadable", f"not valid JSON: {error}")
         return
+    except RecursionError:
+        yield Unusable(whole, "unreadable", "JSON nested too deeply to read")
+        return
     records = parsed if isinstance(parsed, list) else [parsed]
     if not records:
         yield Unusable(whole, "empty", "an empty JSON array")
@@ -396,22 +598,43 @@ def _read_json(data: bytes, whole: Source) -> Iterator[RawDocument | Unusable]:
         yield _document_from_record(record, source)
 
 
+_TEXT_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _jsonl_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
+    """The lines of a JSONL stream as UTF-8 (a UTF-16 or UTF-32 file is re-encoded), each cut
+    at `limit` bytes: a longer line comes in several pieces, all but the last without "\\n"."""
+    head = _peek(stream)
+    for bom, encoding in _TEXT_BOMS:
+        if head.startswith(bom):
+            stream.read(len(bom))
+            text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
+            while decoded := text.readline(limit):
+                yield decoded.encode("utf-8", "replace")
+            return
+    while line := stream.readline(limit):
+        yield line
+
+
 def _read_jsonl(
     stream: IO[bytes], whole: Source, limits: Limits
 ) -> Iterator[RawDocument | Unusable]:
     whole = Source(whole.path, "jsonl", whole.sha256)
     number = 0
     any_line = False
-    while True:
-        line = stream.readline(limits.max_document_bytes + 1)
-        if not line:
-            break
+    limit = limits.max_document_bytes + 1
+    lines = _jsonl_lines(stream, limit)
+    for line in lines:
         number += 1
-        if len(line) > limits.max_document_bytes and not line.endswith(b"\n"):
+        if len(line) >= limit and not line.endswith(b"\n"):
             # Skip the rest of an over-long line, then report it.
-            while True:
-                rest = stream.readline(1 << 20)
-                if not rest or rest.endswith(b"\n"):
+            for rest in lines:
+                if rest.endswith(b"\n"):
                     break
             source = Source(whole.path, "jsonl", _sha(line), number)
             yield Unusable(
@@ -423,65 +646,122 @@ def _read_jsonl(
             continue
         any_line = True
         source = Source(whole.path, "jsonl", _sha(line.rstrip(b"\r\n")), number)
-        try:
-            record = json.loads(line)
-        except ValueError as error:
-            yield Unusable(source, "unreadable", f"line {number} is not valid JSON: {error}")
-            continue
-        yield _document_from_record(record, source)
+        yield _parse_line(line, number, source)
     if not any_line:
         yield Unusable(whole, "empty", "no records in this JSONL file")
 
 
+def _parse_line(line: bytes, number: int, source: Source) -> RawDocument | Unusable:
+    from cleaners.decode import decode
+
+    try:
+        try:
+            record = json.loads(line)
+        except UnicodeDecodeError:
+            # A line in a legacy encoding (latin-1, cp1251): decoded as a text file would be.
+            record = json.loads(decode(line).text)
+    except ValueError as error:
+        return Unusable(source, "unreadable", f"line {number} is not valid JSON: {error}")
+    except RecursionError:
+        return Unusable(source, "unreadable", f"line {number} is JSON nested too deeply to read")
+    return _document_from_record(record, source)
+
+
 def _read_warc(
-    stream: IO[bytes], whole: Source, limits: Limits
+    stream: IO[bytes], whole: Source, limits: Limits, gzipped: bool = False
 ) -> Iterator[RawDocument | Unusable]:
+    """The documents of a WARC file. `gzipped` when warcio reads the gzip members itself: it
+    then takes a member cut short for the end of the file, so the end is checked here."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     whole = Source(whole.path, "warc", whole.sha256)
     found = False
+    last_offset = 0
     try:
         iterator = ArchiveIterator(stream, check_digests=False)
         for record in iterator:
-            kind = record.rec_type
-            if kind not in ("response", "resource", "conversion"):
+            document = _warc_document(record, iterator, whole, limits)
+            # Only once the content is read does warcio know where the record began.
+            last_offset = iterator.get_record_offset()
+            missing = getattr(record.raw_stream, "limit", 0)
+            if document is None:
                 continue
             found = True
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            record_id = record.rec_headers.get_header("WARC-Record-ID")
-            content_type = ""
-            if kind == "response" and record.http_headers is not None:
-                status = record.http_headers.get_statuscode()
-                content_type = record.http_headers.get_header("Content-Type") or ""
-                if status and not status.startswith("2"):
-                    continue
-            else:
-                content_type = record.rec_headers.get_header("Content-Type") or ""
-            payload = record.content_stream().read(limits.max_document_bytes + 1)
-            # Only once the content is read does warcio know where the record began.
-            offset = iterator.get_record_offset()
-            source = Source(whole.path, "warc", _sha(payload), offset=offset, id=record_id)
-            if len(payload) > limits.max_document_bytes:
+            if isinstance(missing, int) and missing > 0:
+                source = Source(whole.path, "warc", document.source.sha256, offset=last_offset)
                 yield Unusable(
-                    source, "too_large", f"record larger than {limits.max_document_bytes:,} bytes"
+                    source,
+                    "unreadable",
+                    f"record cut short: the file ends {missing:,} bytes before the record does",
                 )
                 continue
-            is_html = "html" in content_type.lower() or (
-                kind != "conversion"
-                and payload.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-            )
-            if kind == "response" and not is_html and "text" not in content_type.lower():
-                continue  # images, scripts and the like are not documents
-            charset = None
-            if "charset=" in content_type.lower():
-                charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip()
-            yield RawDocument(source, payload, "html" if is_html else "text", url, charset=charset)
-    except ArchiveLoadFailed as error:
+            yield document
+    except DamagedStream:
+        raise
+    except Exception as error:  # warcio fails on garbage with anything from its own to ValueError
         yield Unusable(whole, "unreadable", f"not a readable WARC file: {error}")
         return
+    if gzipped:
+        problem = _gzip_tail_problem(stream, last_offset, limits)
+        if problem:
+            yield Unusable(whole, "unreadable", problem)
+            return
     if not found:
         yield Unusable(whole, "empty", "no response, resource or conversion records in this WARC")
+
+
+def _warc_document(
+    record: Any, iterator: Any, whole: Source, limits: Limits
+) -> RawDocument | Unusable | None:
+    """The document a WARC record holds, or None for a record that is not one."""
+    kind = record.rec_type
+    if kind not in ("response", "resource", "conversion"):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
+    content_type = ""
+    if kind == "response" and record.http_headers is not None:
+        status = record.http_headers.get_statuscode()
+        content_type = record.http_headers.get_header("Content-Type") or ""
+        if status and not status.startswith("2"):
+            return None
+    else:
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    payload = record.content_stream().read(limits.max_document_bytes + 1)
+    offset = iterator.get_record_offset()
+    source = Source(whole.path, "warc", _sha(payload), offset=offset, id=record_id)
+    if len(payload) > limits.max_document_bytes:
+        return Unusable(
+            source, "too_large", f"record larger than {limits.max_document_bytes:,} bytes"
+        )
+    is_html = "html" in content_type.lower() or (
+        kind != "conversion" and payload.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
+    )
+    if kind == "response" and not is_html and "text" not in content_type.lower():
+        return None  # images, scripts and the like are not documents
+    charset = None
+    if "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip()
+    return RawDocument(source, payload, "html" if is_html else "text", url, charset=charset)
+
+
+def _gzip_tail_problem(stream: IO[bytes], offset: int, limits: Limits) -> str | None:
+    """Why the gzip members from `offset` (where the last record read began) to the end of the
+    file are not whole, or None when they are."""
+    try:
+        stream.seek(offset)
+    except (OSError, ValueError, AttributeError):
+        return None  # not seekable: nothing to check with
+    inflater = _Inflater(stream, "gzip", limits.max_decompressed_bytes)
+    try:
+        while inflater.read(1 << 16):
+            pass
+    except DamagedStream as error:
+        where = " after its last whole record" if offset else ""
+        return f"the compressed file is damaged{where}: {error}"
+    except TooLarge:
+        return None
+    return None
 
 
 DEFAULT_LIMITS = Limits()
