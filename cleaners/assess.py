@@ -54,7 +54,6 @@ _CANNOT_END_SENTENCE = frozenset(
         "и в на с по к для что і з та до"  # Russian, Ukrainian
     ).split()
 )
-_SENTENCE = regex.compile(r"[^.!?。！？]{20,}[.!?。！？]")
 _SENTENCE_END_INSIDE = regex.compile(r"\w[.!?][\"'”’)]*(?:\s|$)|[。！？]")
 
 
@@ -102,7 +101,7 @@ def is_truncated(text: str) -> bool:
     ellipsis right after a word. A final paragraph without a full stop is not enough: lists,
     captions and datelines end that way in complete articles."""
     last = text.rsplit("\n\n", 1)[-1].strip()
-    if word_count(last) < MIN_CUT_PARAGRAPH_WORDS or not _SENTENCE.search(last):
+    if word_count(last) < MIN_CUT_PARAGRAPH_WORDS or not _SENTENCE_END_INSIDE.search(last):
         return False
     if _WORD_THEN_ELLIPSIS.search(last):
         return True
@@ -110,6 +109,10 @@ def is_truncated(text: str) -> bool:
         return True
     final_word = last.rsplit(None, 1)[-1].lower()
     return final_word in _CANNOT_END_SENTENCE
+
+
+def has_sentence(text: str) -> bool:
+    return _SENTENCE_END_INSIDE.search(text) is not None
 
 
 def is_not_article(text: str) -> bool:

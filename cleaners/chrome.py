@@ -140,11 +140,13 @@ _DIGIT = regex.compile(r"\d")
 
 def _menu_like(block: Block) -> bool:
     """A short line that is no sentence and holds no figure: a menu entry or a link's text.
-    Lines with figures (dates, scores, prices, table rows) are the content of list articles."""
+    Lines with figures (dates, scores, prices) and table rows are the content of list
+    articles."""
     return (
         block.klass == "short"
         and not ends_like_sentence(block.text)
         and not _DIGIT.search(block.text)
+        and not block.text.startswith("|")
     )
 
 

@@ -30,31 +30,30 @@ _HAS_WORK = regex.compile(
 def normalize(text: str) -> tuple[str, tuple[Repair, ...]]:
     """Normalized text and the repairs worth reporting (controls and invisibles removed)."""
     repairs: list[Repair] = []
+    if _HAS_WORK.search(text):
+        text = _LINE_BREAK.sub("\n", text)
+        escapes = _TERMINAL_ESCAPE.findall(text)
+        if escapes:
+            text = _TERMINAL_ESCAPE.sub("", text)
+            repairs.append(Repair("terminal_escapes", len(escapes)))
+        invisible = _INVISIBLE.findall(text)
+        if invisible:
+            text = _INVISIBLE.sub("", text)
+            repairs.append(Repair("invisible_characters", len(invisible)))
+        text = _ODD_SPACE.sub(" ", text)
+        text = "\n\n".join(
+            line
+            for line in (_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
+            if line
+        )
+    # Composition comes last: an invisible character (a soft hyphen) between a letter and its
+    # combining accent keeps them apart until it is gone.
     if not text.isascii():
         nfc = unicodedata.normalize("NFC", text)
         if nfc != text:
             repairs.append(Repair("unicode_nfc", 1))
             text = nfc
-    if not _HAS_WORK.search(text):
-        return text, tuple(repairs)
-
-    text = _LINE_BREAK.sub("\n", text)
-    escapes = _TERMINAL_ESCAPE.findall(text)
-    if escapes:
-        text = _TERMINAL_ESCAPE.sub("", text)
-        repairs.append(Repair("terminal_escapes", len(escapes)))
-    invisible = _INVISIBLE.findall(text)
-    if invisible:
-        text = _INVISIBLE.sub("", text)
-        repairs.append(Repair("invisible_characters", len(invisible)))
-    text = _ODD_SPACE.sub(" ", text)
-
-    paragraphs = []
-    for line in text.split("\n"):
-        line = _SPACE_RUN.sub(" ", line).strip()
-        if line:
-            paragraphs.append(line)
-    return "\n\n".join(paragraphs), tuple(repairs)
+    return text, tuple(repairs)
 
 
 def normalize_text(text: str) -> str:

@@ -1,6 +1,6 @@
 """The cleaning stages composed: raw input in, a clean `Document` out.
 
-    decode -> extract -> repair -> normalize -> strip -> header -> assess
+    decode -> extract -> repair -> normalize -> strip -> header -> chrome -> assess
 
 Each stage is a pure function of a `Document`; this module only orders them. It can be used
 without Prefect and without any of `flows/`: ``from cleaners import clean``.
@@ -14,8 +14,10 @@ from dataclasses import replace
 import regex
 
 from cleaners.assess import assess
+from cleaners.chrome import strip_page_chrome
 from cleaners.decode import decode
-from cleaners.document import Document, Format, Removal, Repair
+from cleaners.document import Document, Format, Repair
+from cleaners.echoes import drop_metadata_echoes
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
 from cleaners.mojibake import repair_mojibake
@@ -82,12 +84,15 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
     doc = _until_stable(doc, lambda d: take_header(strip_boilerplate(d, rules)))
+    doc = strip_page_chrome(doc)
     return assess(doc)
 
 
 def take_header(doc: Document) -> Document:
     # A text file carries its metadata as header lines; a page gave it to the extractor.
-    return read_header(doc) if doc.format == "text" else drop_repeated_title(doc)
+    if doc.format == "text":
+        doc = read_header(doc)
+    return drop_metadata_echoes(doc)
 
 
 def _until_stable(doc: Document, stages: Callable[[Document], Document]) -> Document:
@@ -116,20 +121,6 @@ def repair_stage(doc: Document) -> Document:
 def normalize_stage(doc: Document) -> Document:
     text, repairs = normalize(doc.text)
     return replace(doc, text=text, repairs=doc.repairs + repairs)
-
-
-def drop_repeated_title(doc: Document) -> Document:
-    """Extractors often give the title again as the first paragraph; it is metadata."""
-    if not doc.title or not doc.text:
-        return doc
-    first, _, rest = doc.text.partition("\n\n")
-    if _fold(first) != _fold(doc.title):
-        return doc
-    return doc.removing((Removal("header.title", "metadata", first),), rest)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _repaired(value: str | None) -> str | None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from cleaners import clean
+from cleaners.assess import has_sentence
 from cleaners.fingerprint import Fingerprint, fingerprint
 from cleaners.text_shape import word_count
 from flows.dedup import Member
@@ -146,6 +147,11 @@ def _clean_timed(raw: RawDocument, options: CleanOptions) -> Cleaned | Unusable:
             "not_article",
             f"only {words} words of text after cleaning (--min-words {options.min_words})",
             record,
+        )
+    if not has_sentence(doc.text):
+        # Not one sentence in it: a word list, a table dump, a line of keywords.
+        return Unusable(
+            raw.source, "not_article", f"{words} words and not one sentence among them", record
         )
     return Cleaned(record, fp)
 

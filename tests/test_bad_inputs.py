@@ -71,7 +71,7 @@ def _random_jsonl(records: int) -> bytes:
     rng = random.Random(7)
     words = [f"{rng.choice(('alpha', 'beta', 'gamma', 'delta'))}{n}" for n in range(5000)]
     lines = [
-        json.dumps({"id": f"r{n}", "text": " ".join(rng.choice(words) for _ in range(40))})
+        json.dumps({"id": f"r{n}", "text": " ".join(rng.choice(words) for _ in range(40)) + "."})
         for n in range(records)
     ]
     return ("\n".join(lines) + "\n").encode()
