@@ -52,6 +52,11 @@ PAGE_DUMP_RUN_SHARE = 0.3
 # it holds at least this share of the largest run's content.
 MAX_HEADLINE_DISTANCE = 12
 ANCHORED_MIN_SHARE = 0.2
+# A trailing bullet list is a box of related stories when it has this many items, this share
+# of them not ended as a sentence, and none longer than a headline with its teaser.
+MIN_LINK_LIST_ITEMS = 3
+LINK_LIST_UNENDED_SHARE = 0.6
+MAX_LINK_ITEM_WORDS = 40
 # This many short non-sentence lines in a row are a menu or a link list.
 MIN_LINK_RUN = 3
 # Non-content paragraphs that may separate two parts of one article (a caption, an ad slot).
@@ -306,6 +311,28 @@ def title_anchor(paragraphs: list[str], title: str | None) -> int | None:
 
 def _fold(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
+
+
+_BULLET = regex.compile(r"^[-•*–·]\s")
+
+
+def strip_trailing_link_list(doc: Document) -> Document:
+    """A list of headlines at the very end of an article is a related-stories box: bullet items
+    that mostly do not end as sentences do. (A list of steps or facts ends in full stops.)"""
+    paragraphs = doc.text.split("\n\n") if doc.text else []
+    start = len(paragraphs)
+    while start > 0 and _BULLET.match(paragraphs[start - 1]):
+        start -= 1
+    items = paragraphs[start:]
+    if len(items) < MIN_LINK_LIST_ITEMS or start == 0:
+        return doc
+    unended = sum(1 for item in items if not ends_like_sentence(item))
+    if unended < len(items) * LINK_LIST_UNENDED_SHARE or any(
+        item.count(" ") >= MAX_LINK_ITEM_WORDS for item in items
+    ):
+        return doc
+    removals = [Removal("chrome.trailing-links", "related_links", item) for item in items]
+    return doc.removing(removals, "\n\n".join(paragraphs[:start]))
 
 
 def strip_page_chrome(doc: Document) -> Document:

@@ -14,7 +14,7 @@ from dataclasses import replace
 import regex
 
 from cleaners.assess import assess
-from cleaners.chrome import strip_page_chrome
+from cleaners.chrome import strip_page_chrome, strip_trailing_link_list
 from cleaners.decode import decode
 from cleaners.document import Document, Format, Repair
 from cleaners.echoes import drop_metadata_echoes
@@ -84,7 +84,7 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
     doc = _until_stable(doc, lambda d: take_header(strip_boilerplate(d, rules)))
-    doc = strip_page_chrome(doc)
+    doc = strip_trailing_link_list(strip_page_chrome(doc))
     return assess(doc)
 
 

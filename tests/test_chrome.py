@@ -3,7 +3,7 @@ article, its lists and tables included, is left alone."""
 
 from __future__ import annotations
 
-from cleaners.chrome import strip_page_chrome, title_anchor
+from cleaners.chrome import strip_page_chrome, strip_trailing_link_list, title_anchor
 from cleaners.document import Document
 
 ARTICLE = [
@@ -87,3 +87,21 @@ def test_title_anchor_finds_the_headline() -> None:
     paragraphs = ["Council closes library | Town Herald", "Home", "Council closes library", "x"]
     assert title_anchor(paragraphs, None) == 2
     assert title_anchor(["Home", "News"], "Something else") is None
+
+
+def test_a_trailing_list_of_headlines_is_a_related_box() -> None:
+    related = [
+        "- Why the river keeps flooding",
+        "- Local bakery wins award",
+        "- Police seek witnesses",
+    ]
+    doc = Document(text="\n\n".join([*ARTICLE, *related]), language="en")
+    cleaned = strip_trailing_link_list(doc)
+    assert cleaned.text == "\n\n".join(ARTICLE)
+    assert {r.category for r in cleaned.removed} == {"related_links"}
+
+
+def test_a_trailing_list_of_steps_or_facts_stays() -> None:
+    steps = ["- Boil the water.", "- Add the pears and the honey.", "- Stir for ten minutes."]
+    doc = Document(text="\n\n".join([*ARTICLE, *steps]), language="en")
+    assert strip_trailing_link_list(doc) is doc
