@@ -241,8 +241,6 @@ def is_page_dump(blocks: list[Block], classes: list[Klass]) -> bool:
     """All the visible text of a page rather than an extracted article: many lines, most of
     them chrome, and much of it in menu-like runs."""
     count = len(blocks)
-    if count < MIN_PAGE_DUMP_PARAGRAPHS:
-        return False
     chrome = sum(1 for c in classes if c != "good")
     in_runs = sum(1 for b in blocks if b.klass == "bad" and b.chars < LENGTH_LOW)
     return chrome >= count * PAGE_DUMP_CHROME_SHARE and in_runs >= count * PAGE_DUMP_RUN_SHARE
@@ -338,10 +336,12 @@ def strip_trailing_link_list(doc: Document) -> Document:
 
 def strip_page_chrome(doc: Document) -> Document:
     paragraphs = doc.text.split("\n\n") if doc.text else []
-    if len(paragraphs) < 2:
+    if len(paragraphs) < MIN_PAGE_DUMP_PARAGRAPHS:
         return doc
-    language = doc.language or detect_language(doc.text)
-    stops = stopwords(language) if language else frozenset()
+    if doc.language is None:
+        # Told once here, kept for the record (assess reuses it).
+        doc = replace(doc, language=detect_language(doc.text))
+    stops = stopwords(doc.language) if doc.language else frozenset()
     if not stops:
         return doc
     plain = [_block(p, stops) for p in paragraphs]

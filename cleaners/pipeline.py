@@ -23,7 +23,7 @@ from cleaners.html import html_document
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
 from cleaners.rules import RuleSet
-from cleaners.strip import strip_boilerplate
+from cleaners.strip import Candidates, strip_boilerplate
 
 PIPELINE_VERSION = "1"
 
@@ -83,7 +83,8 @@ def scrub_surrogates(text: str) -> tuple[str, tuple[Repair, ...]]:
 def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
-    doc = _until_stable(doc, lambda d: take_header(strip_boilerplate(d, rules)))
+    seen: Candidates = {}
+    doc = _until_stable(doc, lambda d: take_header(strip_boilerplate(d, rules, seen)))
     doc = strip_trailing_link_list(strip_page_chrome(doc))
     return assess(doc)
 

@@ -44,8 +44,17 @@ class Zones:
         return True
 
 
-def strip_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
+Candidates = dict[str, tuple[Rule, ...]]
+
+
+def strip_boilerplate(
+    doc: Document, rules: RuleSet | None = None, seen: Candidates | None = None
+) -> Document:
+    """`seen` remembers which rules each paragraph needs trying, for a caller that strips the
+    same document again (the pipeline does until it is stable): most paragraphs come back
+    unchanged and need not pass the gate twice."""
     rules = rules or default_rules()
+    seen = {} if seen is None else seen
     paragraphs = doc.text.split("\n\n") if doc.text else []
     zones = Zones.of(len(paragraphs))
     kept: list[str] = []
@@ -55,7 +64,9 @@ def strip_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
     while index < len(paragraphs):
         paragraph = paragraphs[index]
         index += 1
-        candidates = rules.applicable(_words(paragraph)).candidates(paragraph)
+        candidates = seen.get(paragraph)
+        if candidates is None:
+            candidates = seen[paragraph] = rules.applicable(_words(paragraph)).candidates(paragraph)
         if not candidates:
             kept.append(paragraph)
             continue
