@@ -181,10 +181,14 @@ _CODECS = st.sampled_from(
 @settings(max_examples=150, deadline=None)
 @given(st.text(_ALPHABET, min_size=1, max_size=40), _CODECS, st.booleans())
 def test_the_gate_never_hides_what_ftfy_would_fix(text: str, codec: str, damage: bool) -> None:
+    """Damaged text always gets past the gate where ftfy would repair it. On clean text the
+    gate may well turn away what ftfy would change: on a short string ftfy sometimes "repairs"
+    clean text ('»ß' to 'ȧ'), and copying that would be damage."""
     if damage:
         text = text.encode("utf-8").decode(codec)
     if not may_be_mojibake(text):
-        assert ftfy.fix_text(text, config=_FTFY_CONFIG) == text
+        if damage:
+            assert ftfy.fix_text(text, config=_FTFY_CONFIG) == text
         assert fix_encoding(text) is text
 
 
