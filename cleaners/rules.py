@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
@@ -81,40 +81,26 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleGroup:
-    """The rules that may act on a paragraph of a given length, and the cheap test of whether
-    any of them could match it."""
+    """The rules that may act on a paragraph of a given length, and the cheap test of which of
+    them could match it."""
 
     rules: tuple[Rule, ...]
-    patterns: tuple[str, ...]
-    # The rule (index into `rules`) each anchored pattern belongs to.
+    # Every anchored pattern of these rules, compiled on its own, and the rule (index into
+    # `rules`) it belongs to.
+    anchored: tuple[regex.Pattern[str], ...]
     owners: tuple[int, ...]
     # For each first character, the anchored patterns that can match a paragraph starting
-    # with it; their alternation is compiled on first use (compiling all of them up front
-    # would cost every worker process a second).
+    # with it: usually a handful, each tried at position 0 only.
     viable: dict[str, tuple[int, ...]]
     keywords: tuple[str, ...]
-    _compiled: dict[tuple[int, ...], regex.Pattern[str] | None] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    def _alternation(self, viable: tuple[int, ...]) -> regex.Pattern[str] | None:
-        if viable not in self._compiled:
-            joined = "|".join(self.patterns[i] for i in viable)
-            self._compiled[viable] = (
-                regex.compile(joined, _FLAGS | regex.IGNORECASE) if joined else None
-            )
-        return self._compiled[viable]
 
     def candidates(self, paragraph: str) -> tuple[Rule, ...]:
         """The rules worth trying on `paragraph`, in rule order; usually none."""
         first = paragraph[:1].lower()
         viable = self.viable.get(first)
         if viable is None:
-            viable = self.everything
-        anchored = self._alternation(viable)
-        chosen: set[int] = set()
-        if anchored is not None and anchored.match(paragraph):
-            chosen.update(self.owners[i] for i in viable)
+            viable = tuple(range(len(self.anchored)))
+        chosen = {self.owners[i] for i in viable if self.anchored[i].match(paragraph)}
         if self.keywords:
             lowered = paragraph.lower()
             if any(keyword in lowered for keyword in self.keywords):
@@ -127,10 +113,6 @@ class RuleGroup:
 
     def may_match(self, paragraph: str) -> bool:
         return bool(self.candidates(paragraph))
-
-    @property
-    def everything(self) -> tuple[int, ...]:
-        return tuple(range(len(self.patterns)))
 
 
 @dataclass(frozen=True)
@@ -248,20 +230,21 @@ def build_rule_set(rules: list[Rule]) -> RuleSet:
     return RuleSet(tuple(rules), limits, tuple(groups))
 
 
+@functools.cache
+def _compiled(pattern: str, case_sensitive: bool) -> regex.Pattern[str]:
+    return regex.compile(pattern, _FLAGS | (0 if case_sensitive else regex.IGNORECASE))
+
+
 def _group(rules: tuple[Rule, ...]) -> RuleGroup:
-    # A case-sensitive rule keeps its case inside the alternation: (?-i:...).
-    patterns = [
-        f"(?:{p})" if not r.case_sensitive else f"(?-i:{p})" for r in rules for p in r.anchored
-    ]
+    anchored = tuple(_compiled(p, r.case_sensitive) for r in rules for p in r.anchored)
     owners = tuple(i for i, r in enumerate(rules) for _ in r.anchored)
-    compiled = [regex.compile(p, _FLAGS | regex.IGNORECASE) for p in patterns]
     viable = {
         char: tuple(
             i
-            for i, p in enumerate(compiled)
+            for i, p in enumerate(anchored)
             if p.match(char, partial=True) or p.match(char.upper(), partial=True)
         )
         for char in _FIRST_CHARACTERS
     }
     keywords = tuple(sorted({k for r in rules for k in r.keywords}))
-    return RuleGroup(rules, tuple(patterns), owners, viable, keywords)
+    return RuleGroup(rules, anchored, owners, viable, keywords)
