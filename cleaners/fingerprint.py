@@ -5,10 +5,13 @@ whitespace folded; mojibake and boilerplate already gone), never on raw input, s
 re-scrape with other chrome or other quotes still fingerprints the same:
 
 - `text_hash`: exact duplicate of the folded text;
-- `url_key`: the canonical URL (scheme, `www.`/`m.`/`amp.` hosts, AMP paths, tracking
-  parameters, fragments and trailing slashes folded);
+- `url_key`: the canonical URL (scheme, `www.`/`m.`/`amp.` hosts, AMP paths and AMP caches,
+  tracking parameters, fragments and trailing slashes folded);
 - `minhash`: a MinHash signature of word shingles, from which near-duplicates (Jaccard) and
-  contained copies (a truncated copy inside a longer one) are estimated.
+  contained copies (a truncated copy inside a longer one) are estimated;
+- `lead`: a short MinHash signature of the opening words only. A syndicated excerpt keeps the
+  opening of the story, so it shares the lead with the full text even when it is a tenth of
+  it, far too little for the whole-text signatures to meet in an LSH bucket.
 
 Everything here is deterministic across processes and machines (no salted `hash()`).
 """
@@ -19,7 +22,7 @@ import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import numpy as np
 import regex
@@ -27,6 +30,11 @@ import xxhash
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
+# The lead: the first 50 words (46 shingles), in 16 slots. A copy that starts a sentence
+# later (a dateline or byline line left in one of them) still shares most of it.
+LEAD_WORDS = 50
+LEAD_SLOTS = 16
+EMPTY_SLOT = 0xFFFFFFFF
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SEED = 20211130
@@ -40,7 +48,14 @@ _TRACKING_PARAMS = regex.compile(
 )
 _HOST_PREFIX = regex.compile(r"^(?:www\d?|m|mobile|amp)\.")
 _AMP_PATH = regex.compile(r"(?:/amp/?|\.amp|/amp\.html?|-amp\.html?)$", regex.IGNORECASE)
+_AMP_BEFORE_EXTENSION = regex.compile(r"[.-]amp(?=\.html?$)", regex.IGNORECASE)
 _INDEX_PAGE = regex.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$", regex.IGNORECASE)
+# Google's AMP cache and viewer serve a publisher's page under their own host:
+# `www-example-com.cdn.ampproject.org/c/s/www.example.com/path`, `google.com/amp/s/...`.
+_AMP_CACHE_PATH = regex.compile(r"^/(?:[cv]/)?(?:s/)?(?P<rest>[^/]+\.[^/]+(?:/.*)?)$")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# A path segment that names one article: a number in it (ids, dates) or a slug of 3+ words.
+_ARTICLE_SEGMENT = regex.compile(r"\d|[^\W_]+(?:[-_+][^\W_]+){2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +64,7 @@ class Fingerprint:
     url_key: str | None
     minhash: np.ndarray  # uint32[NUM_PERM]
     shingles: int
+    lead: np.ndarray  # uint32[LEAD_SLOTS]
 
 
 def fold_words(text: str) -> list[str]:
@@ -66,26 +82,46 @@ def canonical_url(url: str | None) -> str | None:
         return None
     try:
         parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().rstrip(".")
     except ValueError:
         return None
-    host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         return None
+    path, query = parts.path, parts.query
+    if host.endswith(".cdn.ampproject.org") or (
+        host.removeprefix("www.").startswith("google.") and path.startswith("/amp/")
+    ):
+        inner = _AMP_CACHE_PATH.match(path.removeprefix("/amp"))
+        if inner:
+            return canonical_url("https://" + inner["rest"] + (f"?{query}" if query else ""))
     host = _HOST_PREFIX.sub("", host)
-    path = _AMP_PATH.sub("", parts.path) or "/"
+    path = _AMP_PATH.sub("", path) or "/"
+    path = _AMP_BEFORE_EXTENSION.sub("", path)
     if path.startswith("/amp/"):
         path = path[4:]
     path = _INDEX_PAGE.sub("/", path)
+    path = quote(unquote(path), safe=_PATH_SAFE)
     path = regex.sub(r"/{2,}", "/", path).rstrip("/") or "/"
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _TRACKING_PARAMS.match(k)
+    pairs = sorted(
+        (k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)
     )
     key = f"{host}{path}"
-    if query:
-        key += "?" + urlencode(query)
+    if pairs:
+        key += "?" + urlencode(pairs)
     return key
+
+
+def names_one_article(url_key: str | None) -> bool:
+    """Whether a canonical URL can name a single article, rather than a home, section, tag or
+    feed page that many articles are scraped with (a feed that gives every item the site's
+    home page, a listing scraped as one page). Only such URLs are evidence of a copy."""
+    if not url_key:
+        return False
+    path, _, query = url_key.partition("?")
+    _, _, path = path.partition("/")
+    if query and any(char.isdigit() for char in query):
+        return True
+    return any(_ARTICLE_SEGMENT.search(segment) for segment in path.split("/"))
 
 
 def site_of(url: str | None) -> str | None:
@@ -124,10 +160,11 @@ def shingle_hashes(words: list[str]) -> np.ndarray:
     )
 
 
-def minhash(hashes: np.ndarray) -> np.ndarray:
+def minhash(hashes: np.ndarray, slots: int = NUM_PERM) -> np.ndarray:
     if hashes.size == 0:
-        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+        return np.full(slots, EMPTY_SLOT, dtype=np.uint32)
     a, b = _permutations()
+    a, b = a[:slots], b[:slots]
     # a, b and the hashes are below 2**32, so a*h+b fits in 64 bits: no overflow.
     values: np.ndarray = ((hashes[None, :] * a[:, None] + b[:, None]) % _MERSENNE) & _MASK32
     signature: np.ndarray = values.min(axis=1).astype(np.uint32)
@@ -137,7 +174,10 @@ def minhash(hashes: np.ndarray) -> np.ndarray:
 def fingerprint(text: str, url: str | None) -> Fingerprint:
     words = fold_words(text)
     hashes = shingle_hashes(words)
-    return Fingerprint(text_hash(words), canonical_url(url), minhash(hashes), int(hashes.size))
+    lead = minhash(shingle_hashes(words[:LEAD_WORDS]), LEAD_SLOTS)
+    return Fingerprint(
+        text_hash(words), canonical_url(url), minhash(hashes), int(hashes.size), lead
+    )
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -145,20 +185,64 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
-def containment(small: Fingerprint, large: Fingerprint) -> float:
-    """Estimated share of `small`'s shingles that are also in `large`."""
-    j = jaccard(small.minhash, large.minhash)
-    if small.shingles == 0:
-        return 0.0
-    shared = j / (1.0 + j) * (small.shingles + large.shingles)
-    return min(1.0, shared / small.shingles)
+def jaccards(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`jaccard` of each row of `a` with the same row of `b` (uint32[n, NUM_PERM] each)."""
+    shared: np.ndarray = np.count_nonzero(a == b, axis=1) / NUM_PERM
+    return shared
 
 
-def lsh_keys(signature: np.ndarray, bands: int) -> list[int]:
-    """One bucket key per band of the signature: documents sharing a key are candidates."""
-    rows = NUM_PERM // bands
-    view = np.ascontiguousarray(signature[: bands * rows]).reshape(bands, rows)
-    return [
-        xxhash.xxh64_intdigest(view[band].tobytes(), seed=band) & 0x7FFFFFFFFFFFFFFF
-        for band in range(bands)
-    ]
+def containment_counts(small: np.ndarray, large: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows of signatures, how many slots sample a shingle of `small` shared with `large`,
+    and how many sample a shingle of `small` absent from `large`.
+
+    In one slot the minimum over the union of both sets falls in `small` with probability
+    |small| / |union|; it is then either shared (equal minima) or, when `small`'s minimum is
+    below `large`'s, a shingle `large` lacks. Among those slots the shared share is an unbiased
+    sample of containment: a copy truly inside the other text never shows a missing shingle,
+    whatever the sizes, where the usual estimate from Jaccard and set sizes scatters widely
+    once one text is several times the other."""
+    shared = np.count_nonzero(small == large, axis=-1)
+    missing = np.count_nonzero(small < large, axis=-1)
+    return shared, missing
+
+
+def containment(small: Fingerprint, large: Fingerprint) -> tuple[float, int]:
+    """Estimated share of `small`'s shingles that are also in `large`, and the number of
+    signature slots the estimate rests on."""
+    shared, missing = containment_counts(small.minhash, large.minhash)
+    samples = int(shared + missing)
+    return (float(shared) / samples if samples else 0.0), samples
+
+
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+_FOLD_PRIME = np.uint64(0x100000001B3)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a bijection of uint64 that spreads every input bit."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * _MIX_1
+    values = values ^ (values >> np.uint64(27))
+    values = values * _MIX_2
+    mixed: np.ndarray = values ^ (values >> np.uint64(31))
+    return mixed
+
+
+def lsh_keys(signatures: np.ndarray, bands: int, first_band: int = 0) -> np.ndarray:
+    """Bucket keys, int64[n, bands]: one per band of each signature (uint32[n, slots]);
+    documents sharing a key in any band are candidates. A key encodes its band (numbered from
+    `first_band`, so that keys of different signatures never meet), and the keys of all bands
+    can live in one index. Vectorised integer arithmetic, wrapping mod 2**64, so the keys are
+    the same on every machine."""
+    signatures = np.atleast_2d(signatures)
+    count, slots = signatures.shape
+    rows = slots // bands
+    view = signatures[:, : bands * rows].astype(np.uint64).reshape(count, bands, rows)
+    numbers = np.arange(first_band + 1, first_band + bands + 1, dtype=np.uint64)
+    keys = np.broadcast_to(_mix(numbers), (count, bands))
+    with np.errstate(over="ignore"):
+        for row in range(rows):
+            keys = _mix((keys ^ view[:, :, row]) * _FOLD_PRIME)
+    masked: np.ndarray = (keys & np.uint64(0x7FFFFFFFFFFFFFFF)).astype(np.int64)
+    return masked

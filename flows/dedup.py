@@ -1,35 +1,121 @@
 """Deciding, across the corpus, which documents are copies of which.
 
-The cleaners compute fingerprints; this module links documents that share one (exact folded
-text, canonical URL) or whose MinHash signatures collide in an LSH band and then verify as
-near-duplicates (Jaccard) or contained copies (a truncated copy inside a longer text). Linked
-documents form clusters; each cluster publishes one canonical record, chosen by a fixed rule:
-the most complete text first, then the earliest published, then the smallest id. A document
-that matches something published by an earlier run is a duplicate of it: what is published
-stays published.
+The cleaners compute fingerprints; this module finds candidate pairs (the same folded text,
+the same canonical URL of one article, a shared MinHash LSH bucket of the whole text or of its
+lead), verifies each pair as a copy (exact, same article URL with common text, near-duplicate
+by Jaccard, or contained: a truncated copy inside a longer text), and forms clusters that
+publish one canonical record each.
 
-Memory and time grow linearly: signatures sit in one numpy array, band collisions are found by
-sorting, and comparisons inside a bucket are capped.
+The canonical rule is fixed: the most complete text first (most words), then the earliest
+published, then the smallest id. Verified pairs link documents, but links do not chain
+blindly: with A~B and B~C, C joins A's cluster only if it still overlaps A itself (Jaccard
+RELATED_JACCARD, or a verified copy of it). Two copies of one story with different leftover
+chrome overlap that much; two different articles joined through a passage both quote do not.
+So each linked group is split from its canonicals: taken in canonical order, a document that no
+canonical before it has reached becomes one, and reaches the documents linked to it, and to
+those, that overlap it.
+
+A document that matches something an earlier run published is a duplicate of it: what is
+published stays published. The earlier runs' fingerprints and LSH buckets are looked up in
+`state.sqlite` with set-at-a-time joins, a chunk of documents at a time.
+
+Memory and time grow linearly: signatures sit in numpy blocks, bucket collisions are found by
+sorting each band, comparisons per document and bucket are capped, and verification is
+vectorised over chunks of pairs; nothing compares all pairs.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from array import array
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from cleaners.fingerprint import Fingerprint, containment, jaccard, lsh_keys
+from cleaners.fingerprint import (
+    EMPTY_SLOT,
+    LEAD_SLOTS,
+    LEAD_WORDS,
+    NUM_PERM,
+    SHINGLE_WORDS,
+    Fingerprint,
+    containment_counts,
+    jaccards,
+    lsh_keys,
+    names_one_article,
+)
 from flows.state import PublishedEntry, State
 
-# Chosen by measurement (benchmarks/dedup.py): see the dedup issue's note for the figures.
-BANDS = 32
+# The parameters below were chosen by measurement: `benchmarks/dedup.py --sweep` prints, for
+# copies of the aeb gold texts made in every way the benchmark knows and cleaned by the real
+# pipeline (the tuning half of the ids; the other half is held out), the scores of each kind
+# of copy against its original, the highest scores between different articles, how many true
+# pairs each banding finds, and precision and recall as each parameter varies. The figures
+# quoted here are from that run, in benchmarks/results/dedup.txt.
+#
+# 64 bands of 2 rows: a pair shares a bucket with probability 1 - (1 - J^2)^64, 0.93 at
+# Jaccard 0.2 and 0.998 at 0.3. The whole-text bands alone found every true pair of different
+# texts (truncated copies go down to J 0.12); 32 bands of 4 rows found 90%, 16 bands 74%.
+# The candidates per document barely grow (1.7 against 1.4): unrelated texts share
+# practically no shingles.
+BANDS = 64
+# The lead signature's 16 slots in 8 bands of 2: an excerpt with the same first 50 words
+# always meets its original, one shifted by a short line (lead Jaccard ~0.8) 99.9% of the
+# time, however small a part of the full text it is. With the lead, every banding above found
+# every true pair; it is what finds short excerpts of long articles.
+LEAD_BANDS = 8
+# Copies with other chrome score 0.70 and above against their original (5th percentile 0.82),
+# re-scrapes and mojibake copies 1.0 once cleaned; updates with a paragraph added 0.51 (5th
+# pct 0.67), and are caught as containing it. Different articles score at most 0.18, even two
+# of one site ending in the same leftover boilerplate paragraph. Precision and recall were the
+# same from 0.5 to 0.9; 0.7 keeps the margin on both sides.
 NEAR_DUPLICATE_JACCARD = 0.7
+# A copy inside the other text samples no missing shingle, so its share is 1.0 (every
+# truncated copy, at the minimum); the original against its update 0.96 and up. Different
+# articles reach 0.70 (two short articles of one site ending in the same boilerplate
+# paragraph). 0.70-0.85 scored the same, 0.95 lost recall.
 CONTAINED_SHARE = 0.85
-# A text this short is contained in too many others by chance to be called a copy.
-MIN_CONTAINED_SHINGLES = 30
-# Comparisons per document inside one LSH bucket; buckets of thousands are boilerplate-only
-# texts, not thousands of copies.
+# A text shorter than this (in shingles; 24 words) is not called a contained copy: 16-30
+# scored the same and 40 lost excerpts; 20 stays clear of the shortest default article (16).
+MIN_CONTAINED_SHINGLES = 20
+# Fewer signature slots than this sample the smaller text when the larger one is many times
+# its size (about 16 times): too few to tell a copy from a text that quotes a part of it.
+# 4 and 8 scored the same, 16 lost excerpts.
+MIN_CONTAINMENT_SAMPLES = 8
+# The same canonical URL of one article, with this much text in common: a later version of
+# the page (an update, another extraction of it). Without common text the URL alone is not
+# enough: feeds give many items the same link, and pages are reused. (Different articles
+# sharing a specific URL did not occur in the benchmark; 0.1-0.4 scored the same.)
+SAME_URL_JACCARD = 0.2
+# How much a document must overlap its cluster's canonical when it is linked to it only through
+# other copies: copies of one story with different leftover chrome, or an update against a
+# chrome-laden copy, score 0.45 and above (0.36 in the held-out half); different articles at
+# most 0.18. 0.15-0.4 scored the same, 0.5 lost pairs, and no chaining at all (1.0) lost 1.6%.
+RELATED_JACCARD = 0.3
+# Comparisons per document inside one LSH bucket or URL group: buckets of thousands are
+# boilerplate-only texts or generic links, not thousands of copies.
 MAX_BUCKET_COMPARISONS = 32
+# Earlier runs' documents verified per document, the ones sharing most buckets first.
+MAX_PUBLISHED_CANDIDATES = 32
+# The canonicals of a linked group that its other documents are also verified against
+# directly, in case LSH missed their pair.
+MAX_LEADERS = 8
+# Pairs per chunk of vectorised verification, documents per chunk of state lookups.
+CHUNK = 8192
+# Documents per block of signature storage.
+_BLOCK = 4096
+
+LSH_SCHEME = (
+    f"minhash-{NUM_PERM}-shingles-{SHINGLE_WORDS}-bands-{BANDS}"
+    f"-lead-{LEAD_WORDS}-{LEAD_SLOTS}-bands-{LEAD_BANDS}-v2"
+)
+
+# Strongest evidence first; 0 is "not a copy".
+MATCHES = ("", "exact", "url", "near_duplicate", "contained")
+_EXACT, _URL, _NEAR, _CONTAINED = 1, 2, 3, 4
+_WIDTH = NUM_PERM + LEAD_SLOTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,41 +134,97 @@ class Decision:
     match: str | None = None  # exact, url, near_duplicate, contained
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[object, object] = {}
+def classify(
+    sig_a: np.ndarray,
+    sig_b: np.ndarray,
+    shingles_a: np.ndarray,
+    shingles_b: np.ndarray,
+    same_text: np.ndarray,
+    same_url: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For pairs of documents (row i of each argument): the kind of copy (an index into
+    MATCHES, 0 for none), the similarity that shows it, and the Jaccard estimate."""
+    jaccard = jaccards(sig_a, sig_b)
+    a_smaller = (shingles_a <= shingles_b)[:, None]
+    shared, missing = containment_counts(
+        np.where(a_smaller, sig_a, sig_b), np.where(a_smaller, sig_b, sig_a)
+    )
+    samples = shared + missing
+    share = shared / np.maximum(samples, 1)
+    contained = (
+        (np.minimum(shingles_a, shingles_b) >= MIN_CONTAINED_SHINGLES)
+        & (samples >= MIN_CONTAINMENT_SAMPLES)
+        & (share >= CONTAINED_SHARE)
+    )
+    kind = np.zeros(len(jaccard), dtype=np.int8)
+    similarity = np.zeros(len(jaccard), dtype=np.float64)
+    # Assigned weakest first, so that the strongest evidence a pair has is the one kept.
+    for code, hit, value in (
+        (_CONTAINED, contained, share),
+        (_NEAR, jaccard >= NEAR_DUPLICATE_JACCARD, jaccard),
+        (_URL, same_url & (jaccard >= SAME_URL_JACCARD), jaccard),
+        (_EXACT, same_text, np.ones_like(jaccard)),
+    ):
+        kind[hit] = code
+        similarity[hit] = value[hit]
+    return kind, similarity, jaccard
 
-    def find(self, node: object) -> object:
-        parent = self.parent.setdefault(node, node)
-        if parent != node:
-            parent = self.parent[node] = self.find(parent)
-        return parent
 
-    def union(self, a: object, b: object) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
+def _same_url(a: str | None, b: str | None) -> bool:
+    return a is not None and a == b and names_one_article(a)
 
 
-def similar(a: Fingerprint, b: Fingerprint) -> str | None:
-    """How two documents are copies of each other, or None when they are not."""
-    if a.text_hash == b.text_hash:
-        return "exact"
-    if a.url_key is not None and a.url_key == b.url_key:
-        return "url"
-    if jaccard(a.minhash, b.minhash) >= NEAR_DUPLICATE_JACCARD:
-        return "near_duplicate"
-    small, large = (a, b) if a.shingles <= b.shingles else (b, a)
-    if small.shingles >= MIN_CONTAINED_SHINGLES and containment(small, large) >= CONTAINED_SHARE:
-        return "contained"
-    return None
+def _compare(a: Fingerprint, b: Fingerprint) -> tuple[int, float, float]:
+    kind, similarity, jaccard = classify(
+        a.minhash[None, :],
+        b.minhash[None, :],
+        np.array([a.shingles]),
+        np.array([b.shingles]),
+        np.array([a.text_hash == b.text_hash]),
+        np.array([_same_url(a.url_key, b.url_key)]),
+    )
+    return int(kind[0]), float(similarity[0]), float(jaccard[0])
+
+
+def compare(a: Fingerprint, b: Fingerprint) -> tuple[str | None, float]:
+    """How two documents are copies of each other (None when they are not), and how similar
+    (the share for a contained copy, the Jaccard estimate otherwise)."""
+    kind, similarity, jaccard = _compare(a, b)
+    return MATCHES[kind] or None, round(similarity if kind else jaccard, 3)
 
 
 def canonical_order(member: Member | PublishedEntry) -> tuple[int, str, str]:
     """Sort key of the canonical rule: most words, then earliest published, then smallest id."""
-    words = member.words
-    published = member.published or "9999"
-    return (-words, published, member.id)
+    return (-member.words, member.published or "9999", member.id)
+
+
+class _Links:
+    """Union-find over node numbers, and the verified pairs (with their kind) of each node."""
+
+    def __init__(self, count: int) -> None:
+        self.parent = list(range(count))
+        self.neighbours: dict[int, list[tuple[int, int]]] = {}
+
+    def find(self, node: int) -> int:
+        parent = self.parent
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def link(self, a: int, b: int, kind: int) -> None:
+        self.neighbours.setdefault(a, []).append((b, kind))
+        self.neighbours.setdefault(b, []).append((a, kind))
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass(frozen=True, slots=True)
+class _Canonical:
+    id: str
+    fingerprint: Fingerprint
+    kind: int  # of the link through which the copy was reached
 
 
 class Deduplicator:
@@ -90,123 +232,390 @@ class Deduplicator:
 
     def __init__(self, state: State | None) -> None:
         self.state = state
-        self.members: list[Member] = []
+        self.ids: list[str] = []
+        self._text_hashes: list[str] = []
+        self._url_keys: list[str | None] = []
+        self._published: list[str | None] = []
+        self._words = array("q")
+        self._shingles = array("q")
+        # Whole-text signature then lead signature, one row per document, in blocks of fixed
+        # size: growing one array would copy it, and hold both copies, at every doubling.
+        self._blocks: list[np.ndarray] = []
+        self._decisions: list[Decision] = []
+        if state is not None:
+            state.ensure_lsh(LSH_SCHEME, _stored_keys)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def add(self, member: Member) -> None:
-        self.members.append(member)
+        block, row = divmod(len(self.ids), _BLOCK)
+        if block == len(self._blocks):
+            self._blocks.append(np.empty((_BLOCK, _WIDTH), dtype=np.uint32))
+        fp = member.fingerprint
+        self._blocks[block][row, :NUM_PERM] = fp.minhash
+        self._blocks[block][row, NUM_PERM:] = fp.lead
+        self.ids.append(member.id)
+        self._text_hashes.append(fp.text_hash)
+        self._url_keys.append(fp.url_key)
+        self._published.append(member.published)
+        self._words.append(member.words)
+        self._shingles.append(fp.shingles)
+
+    def member(self, index: int) -> Member:
+        row = self._blocks[index // _BLOCK][index % _BLOCK]
+        fp = Fingerprint(
+            self._text_hashes[index],
+            self._url_keys[index],
+            row[:NUM_PERM].copy(),
+            self._shingles[index],
+            row[NUM_PERM:].copy(),
+        )
+        return Member(self.ids[index], fp, self._words[index], self._published[index])
+
+    def keep_all(self) -> list[Decision]:
+        """Every document published as it is (`--no-dedup`)."""
+        return [Decision(cluster=doc_id) for doc_id in self.ids]
+
+    def kept_entries(self) -> Iterator[PublishedEntry]:
+        """What the state keeps of the decided documents: every published one, and every copy
+        whose text differs from the record it copies (a later copy of that copy may match
+        only it), one at a time."""
+        for index, decision in enumerate(self._decisions):
+            if decision.match == "exact":
+                continue
+            member = self.member(index)
+            fp = member.fingerprint
+            yield PublishedEntry(
+                member.id,
+                fp.text_hash,
+                fp.url_key,
+                member.words,
+                fp.shingles,
+                member.published,
+                fp.minhash,
+                fp.lead,
+                decision.duplicate_of,
+            )
+
+    def store(self, db: sqlite3.Connection, run: int) -> None:
+        """Keep the fingerprints and LSH buckets of what `decide` published and of the copies
+        it rejected (inside the run's state transaction `db`), for later runs."""
+        if self.state is not None:
+            self.state.add_published(db, self.kept_entries(), _stored_keys, run)
 
     def decide(self) -> list[Decision]:
-        members = self.members
-        count = len(members)
+        count = len(self.ids)
         if count == 0:
             return []
-        links = _UnionFind()
+        order = sorted(range(count), key=self._order)
+        rank = np.empty(count, dtype=np.int64)
+        rank[order] = np.arange(count)
+
+        # Documents with the same folded text are one node, represented by their first in
+        # canonical order; only representatives are compared.
+        first_of_text: dict[str, int] = {}
+        for index in order:
+            first_of_text.setdefault(self._text_hashes[index], index)
+        reps = np.array(sorted(first_of_text.values()), dtype=np.int64)
+        node_of = {int(r): n for n, r in enumerate(reps)}
+
+        pairs = self._pairs_within_run(reps)
+        earlier, earlier_pairs = self._pairs_with_published(reps)
+        links = _Links(len(reps) + len(earlier))
+        self._verify(links, reps, pairs, earlier, earlier_pairs)
+        canonical_of = self._clusters(links, reps, rank, earlier)
+
+        decisions: list[Decision] = []
         for index in range(count):
-            links.find(index)
-        self._link_within_run(links)
-        previous = self._link_to_published(links)
-
-        clusters: dict[object, list[object]] = {}
-        for node in list(links.parent):
-            clusters.setdefault(links.find(node), []).append(node)
-
-        decisions: list[Decision | None] = [None] * count
-        for nodes in clusters.values():
-            published = [previous[n] for n in nodes if isinstance(n, str)]
-            current = [n for n in nodes if isinstance(n, int)]
-            if published:
-                canonical_entry = min(published, key=canonical_order)
-                canonical_id, canonical_fp = canonical_entry.id, _fingerprint_of(canonical_entry)
-                rest = current
+            rep = first_of_text[self._text_hashes[index]]
+            canonical = canonical_of.get(node_of[rep])
+            if canonical is not None:
+                decisions.append(self._duplicate(index, canonical))
+            elif rep == index:
+                decisions.append(Decision(cluster=self.ids[index]))
             else:
-                best = min(current, key=lambda i: canonical_order(members[i]))
-                canonical_id, canonical_fp = members[best].id, members[best].fingerprint
-                decisions[best] = Decision(cluster=canonical_id)
-                rest = [i for i in current if i != best]
-            for index in rest:
-                fp = members[index].fingerprint
-                decisions[index] = Decision(
-                    cluster=canonical_id,
-                    duplicate_of=canonical_id,
-                    similarity=round(_similarity(fp, canonical_fp), 3),
-                    match=similar(fp, canonical_fp) or "near_duplicate",
+                rep_fp = self.member(rep).fingerprint
+                decisions.append(self._duplicate(index, _Canonical(self.ids[rep], rep_fp, _EXACT)))
+        self._decisions = decisions
+        return decisions
+
+    # -- candidates -----------------------------------------------------------------------
+
+    def _rows(self, indices: np.ndarray) -> np.ndarray:
+        """Signature rows (whole text, then lead) of the given documents, uint32[n, width]."""
+        block, row = np.divmod(indices, _BLOCK)
+        rows = np.empty((len(indices), _WIDTH), dtype=np.uint32)
+        for number in np.unique(block).tolist():
+            where = np.flatnonzero(block == number)
+            rows[where] = self._blocks[number][row[where]]
+        return rows
+
+    def _order(self, index: int) -> tuple[int, str, str, int]:
+        return (-self._words[index], self._published[index] or "9999", self.ids[index], index)
+
+    def _pairs_within_run(self, reps: np.ndarray) -> np.ndarray:
+        """Candidate pairs of representatives (as node numbers), int64[k, 2], a < b."""
+        size = len(reps)
+        codes = np.zeros(0, dtype=np.int64)  # a * size + b, distinct
+
+        def merge(found: list[np.ndarray]) -> np.ndarray:
+            # Copies meet in most bands: keeping each pair once per band would hold dozens.
+            if not found:
+                return codes
+            both = np.concatenate(found)
+            low, high = both.min(axis=1), both.max(axis=1)
+            return np.unique(np.concatenate([codes, low * size + high]))
+
+        for start in range(0, BANDS + LEAD_BANDS, 8):
+            # Eight bands at a time: the keys of every band at once would be the largest
+            # array of the run. Signature rows are gathered a chunk at a time for the same
+            # reason.
+            keys = np.concatenate(
+                [
+                    _keys(self._rows(reps[at : at + CHUNK]), start, 8)
+                    for at in range(0, len(reps), CHUNK)
+                ]
+            )
+            found: list[np.ndarray] = []
+            for band in range(keys.shape[1]):
+                found.extend(_bucket_pairs(keys[:, band]))
+            codes = merge(found)
+        by_url: dict[str, list[int]] = {}
+        for node, index in enumerate(reps.tolist()):
+            url_key = self._url_keys[index]
+            if url_key is not None and names_one_article(url_key):
+                by_url.setdefault(url_key, []).append(node)
+        found = []
+        for nodes in by_url.values():
+            if len(nodes) > 1:
+                same = np.zeros(len(nodes), dtype=np.int64)
+                found.extend(_bucket_pairs(same, np.asarray(nodes, dtype=np.int64)))
+        codes = merge(found)
+        return np.stack([codes // size, codes % size], axis=1)
+
+    def _pairs_with_published(
+        self, reps: np.ndarray
+    ) -> tuple[list[PublishedEntry], list[tuple[int, int]]]:
+        """Entries of earlier runs that may be copied here, and the candidate pairs (node,
+        position in those entries)."""
+        state = self.state
+        if state is None or state.published_count() == 0:
+            return [], []
+        found: list[tuple[int, int]] = []
+        for start in range(0, len(reps), CHUNK):
+            chunk = reps[start : start + CHUNK]
+            url_keys = [self._url_keys[i] for i in chunk.tolist()]
+            found.extend(
+                (start + node, doc)
+                for node, doc in state.candidates(
+                    [self._text_hashes[i] for i in chunk.tolist()],
+                    [u if names_one_article(u) else None for u in url_keys],
+                    _keys(self._rows(chunk)),
+                    MAX_PUBLISHED_CANDIDATES,
                 )
-        return [
-            d if d is not None else Decision(cluster=members[i].id) for i, d in enumerate(decisions)
-        ]
+            )
+        entries = state.entries(sorted({doc for _, doc in found}))
+        docs = sorted(entries)
+        position = {doc: n for n, doc in enumerate(docs)}
+        earlier = [entries[doc] for doc in docs]
+        return earlier, [(node, position[doc]) for node, doc in found if doc in position]
 
-    def _link_within_run(self, links: _UnionFind) -> None:
-        members = self.members
-        first_by_text: dict[str, int] = {}
-        first_by_url: dict[str, int] = {}
-        for index, member in enumerate(members):
-            fp = member.fingerprint
-            if fp.text_hash in first_by_text:
-                links.union(first_by_text[fp.text_hash], index)
-            else:
-                first_by_text[fp.text_hash] = index
-            if fp.url_key:
-                if fp.url_key in first_by_url:
-                    links.union(first_by_url[fp.url_key], index)
-                else:
-                    first_by_url[fp.url_key] = index
+    # -- verification and clusters --------------------------------------------------------
 
-        keys = np.array([lsh_keys(m.fingerprint.minhash, BANDS) for m in members], dtype=np.int64)
-        checked: set[tuple[int, int]] = set()
-        for band in range(BANDS):
-            column = keys[:, band]
-            order = np.argsort(column, kind="stable")
-            sorted_keys = column[order]
-            starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-            ends = np.r_[starts[1:], len(order)]
-            for start, end in zip(starts, ends, strict=True):
-                if end - start < 2:
+    def _verify(
+        self,
+        links: _Links,
+        reps: np.ndarray,
+        pairs: np.ndarray,
+        earlier: list[PublishedEntry],
+        earlier_pairs: list[tuple[int, int]],
+    ) -> None:
+        shingles = np.frombuffer(self._shingles, dtype=np.int64)
+        for start in range(0, len(pairs), CHUNK):
+            chunk = pairs[start : start + CHUNK]
+            a, b = reps[chunk[:, 0]], reps[chunk[:, 1]]
+            kinds, _, _ = classify(
+                self._rows(a)[:, :NUM_PERM],
+                self._rows(b)[:, :NUM_PERM],
+                shingles[a],
+                shingles[b],
+                np.zeros(len(chunk), dtype=bool),
+                np.array(
+                    [
+                        _same_url(self._url_keys[x], self._url_keys[y])
+                        for x, y in zip(a.tolist(), b.tolist(), strict=True)
+                    ],
+                    dtype=bool,
+                ),
+            )
+            hits = kinds > 0
+            for (x, y), kind in zip(chunk[hits].tolist(), kinds[hits].tolist(), strict=True):
+                links.link(x, y, kind)
+        if not earlier_pairs:
+            return
+        offset = len(reps)
+        earlier_sigs = np.stack([e.minhash for e in earlier])
+        earlier_shingles = np.array([e.shingles for e in earlier], dtype=np.int64)
+        both = np.array(earlier_pairs, dtype=np.int64)
+        for start in range(0, len(both), CHUNK):
+            chunk = both[start : start + CHUNK]
+            a, e = reps[chunk[:, 0]], chunk[:, 1]
+            kinds, _, _ = classify(
+                self._rows(a)[:, :NUM_PERM],
+                earlier_sigs[e],
+                shingles[a],
+                earlier_shingles[e],
+                np.array(
+                    [
+                        self._text_hashes[x] == earlier[y].text_hash
+                        for x, y in zip(a.tolist(), e.tolist(), strict=True)
+                    ],
+                    dtype=bool,
+                ),
+                np.array(
+                    [
+                        _same_url(self._url_keys[x], earlier[y].url_key)
+                        for x, y in zip(a.tolist(), e.tolist(), strict=True)
+                    ],
+                    dtype=bool,
+                ),
+            )
+            hits = kinds > 0
+            for (node, entry), kind in zip(chunk[hits].tolist(), kinds[hits].tolist(), strict=True):
+                links.link(node, offset + entry, kind)
+        # A copy kept from an earlier run leads to the record it copies.
+        position = {e.id: n for n, e in enumerate(earlier) if e.duplicate_of is None}
+        for n, entry in enumerate(earlier):
+            if entry.duplicate_of in position and offset + n in links.neighbours:
+                links.link(offset + n, offset + position[entry.duplicate_of], 0)
+
+    def _clusters(
+        self, links: _Links, reps: np.ndarray, rank: np.ndarray, earlier: list[PublishedEntry]
+    ) -> dict[int, _Canonical]:
+        """For each representative that is a copy, the canonical it copies.
+
+        Per linked group: earlier runs' records are canonicals first (they stay published),
+        in canonical order, then this run's documents in canonical order become canonicals
+        when no canonical before them has reached them. A canonical reaches, along verified
+        links, the documents that overlap it (RELATED_JACCARD, or a copy of it), passing
+        through the copies of it that earlier runs rejected; the first MAX_LEADERS canonicals
+        of a group are also verified directly against every document of the group not yet
+        reached."""
+        offset = len(reps)
+        groups: dict[int, list[int]] = {}
+        for node in sorted(links.neighbours):
+            groups.setdefault(links.find(node), []).append(node)
+        canonical_of: dict[int, _Canonical] = {}
+        for nodes in groups.values():
+            olds = sorted(
+                (n for n in nodes if n >= offset and earlier[n - offset].duplicate_of is None),
+                key=lambda n: canonical_order(earlier[n - offset]),
+            )
+            news = sorted((n for n in nodes if n < offset), key=lambda n: int(rank[reps[n]]))
+            fingerprints = {n: self.member(int(reps[n])).fingerprint for n in news}
+            fingerprints |= {n: _fingerprint_of(earlier[n - offset]) for n in olds}
+            reached: dict[int, tuple[int, int]] = {}  # node: (canonical node, link kind)
+            canonicals = 0
+            for leader in [*olds, *news]:
+                if leader in reached:
                     continue
-                bucket = order[start:end]
-                for position in range(1, len(bucket)):
-                    b = int(bucket[position])
-                    for a in bucket[max(0, position - MAX_BUCKET_COMPARISONS) : position]:
-                        pair = (int(a), b)
-                        if pair in checked or links.find(pair[0]) == links.find(b):
+                canonicals += 1
+                if leader < offset:
+                    reached[leader] = (leader, 0)
+                leader_fp = fingerprints[leader]
+                leader_id = earlier[leader - offset].id if leader >= offset else None
+                frontier = deque([leader])
+                bridges: set[int] = set()
+                if canonicals <= MAX_LEADERS:
+                    for node in news:
+                        if node not in reached and node != leader:
+                            kind = _compare(fingerprints[node], leader_fp)[0]
+                            if kind:
+                                reached[node] = (leader, kind)
+                                frontier.append(node)
+                while frontier:
+                    for node, kind in links.neighbours.get(frontier.popleft(), ()):
+                        if node >= offset:
+                            copied = earlier[node - offset].duplicate_of
+                            if leader_id and copied == leader_id and node not in bridges:
+                                bridges.add(node)
+                                frontier.append(node)
                             continue
-                        checked.add(pair)
-                        if similar(members[pair[0]].fingerprint, members[b].fingerprint):
-                            links.union(pair[0], b)
-        self._lsh_keys = keys
+                        if node in reached:
+                            continue
+                        direct, _, jaccard = _compare(fingerprints[node], leader_fp)
+                        if direct or jaccard >= RELATED_JACCARD:
+                            reached[node] = (leader, direct or kind)
+                            frontier.append(node)
+            for node, (leader, kind) in reached.items():
+                if leader != node:
+                    ident = earlier[leader - offset].id if leader >= offset else None
+                    canonical_id = ident or self.ids[int(reps[leader])]
+                    canonical_of[node] = _Canonical(canonical_id, fingerprints[leader], kind)
+        return canonical_of
 
-    def _link_to_published(self, links: _UnionFind) -> dict[str, PublishedEntry]:
-        previous: dict[str, PublishedEntry] = {}
-        if self.state is None or self.state.published_count() == 0:
-            return previous
-        for index, member in enumerate(self.members):
-            fp = member.fingerprint
-            candidates: set[str] = set()
-            exact = self.state.by_text_hash(fp.text_hash)
-            if exact:
-                candidates.add(exact)
-            if fp.url_key:
-                same_url = self.state.by_url_key(fp.url_key)
-                if same_url:
-                    candidates.add(same_url)
-            candidates |= self.state.lsh_candidates([int(k) for k in self._lsh_keys[index]])
-            for candidate in sorted(candidates):
-                entry = previous.get(candidate) or self.state.entry(candidate)
-                if entry is None:
-                    continue
-                if similar(fp, _fingerprint_of(entry)):
-                    previous[candidate] = entry
-                    links.union(candidate, index)
-        return previous
+    def _duplicate(self, index: int, canonical: _Canonical) -> Decision:
+        kind, similarity, jaccard = _compare(self.member(index).fingerprint, canonical.fingerprint)
+        if not kind:
+            # Reached through other copies: the kind of the link it came by, and its overlap
+            # with the canonical itself.
+            kind, similarity = canonical.kind, jaccard
+        return Decision(
+            cluster=canonical.id,
+            duplicate_of=canonical.id,
+            similarity=round(similarity, 3),
+            match=MATCHES[kind],
+        )
 
-    def lsh_keys_of(self, index: int) -> list[int]:
-        return [int(k) for k in self._lsh_keys[index]]
+
+def _bucket_pairs(column: np.ndarray, nodes: np.ndarray | None = None) -> list[np.ndarray]:
+    """Pairs of positions (or of `nodes`) with equal keys in `column`, each paired with at most
+    MAX_BUCKET_COMPARISONS of the ones before it in its bucket. Negative keys are no bucket."""
+    positions = np.flatnonzero(column >= 0)
+    order = positions[np.argsort(column[positions], kind="stable")]
+    ordered = column[order]
+    labels = order if nodes is None else nodes[order]
+    found: list[np.ndarray] = []
+    for distance in range(1, min(MAX_BUCKET_COMPARISONS, len(order) - 1) + 1):
+        same = ordered[distance:] == ordered[:-distance]
+        if not same.any():
+            break
+        found.append(np.stack([labels[:-distance][same], labels[distance:][same]], axis=1))
+    return found
+
+
+def _keys(rows: np.ndarray, first: int = 0, count: int | None = None) -> np.ndarray:
+    """LSH keys of documents from their signature rows (uint32[n, width]), int64[n, bands]:
+    the whole-text bands, then the lead bands (-1, no bucket, where the lead is unknown); only
+    bands first..first+count-1 when given."""
+    last = BANDS + LEAD_BANDS if count is None else min(first + count, BANDS + LEAD_BANDS)
+    parts: list[np.ndarray] = []
+    rows_per_band = NUM_PERM // BANDS
+    if first < BANDS:
+        upto = min(last, BANDS)
+        columns = rows[:, first * rows_per_band : upto * rows_per_band]
+        parts.append(lsh_keys(columns, upto - first, first))
+    if last > BANDS:
+        per_band = LEAD_SLOTS // LEAD_BANDS
+        low, high = max(first, BANDS) - BANDS, last - BANDS
+        leads = rows[:, NUM_PERM:]
+        keys = lsh_keys(leads[:, low * per_band : high * per_band], high - low, BANDS + low)
+        keys[np.all(leads == EMPTY_SLOT, axis=1)] = -1
+        parts.append(keys)
+    return np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
+
+
+def _stored_keys(signatures: np.ndarray, leads: Sequence[np.ndarray | None]) -> np.ndarray:
+    """`_keys` of documents kept in the state (whose lead may be unknown)."""
+    rows = np.full((len(signatures), _WIDTH), EMPTY_SLOT, dtype=np.uint32)
+    rows[:, :NUM_PERM] = signatures
+    for row, lead in zip(rows, leads, strict=True):
+        if lead is not None:
+            row[NUM_PERM:] = lead
+    return _keys(rows)
 
 
 def _fingerprint_of(entry: PublishedEntry) -> Fingerprint:
-    return Fingerprint(entry.text_hash, entry.url_key, entry.minhash, entry.shingles)
-
-
-def _similarity(a: Fingerprint, b: Fingerprint) -> float:
-    if a.text_hash == b.text_hash:
-        return 1.0
-    return jaccard(a.minhash, b.minhash)
+    lead = entry.lead if entry.lead is not None else np.full(LEAD_SLOTS, EMPTY_SLOT, np.uint32)
+    return Fingerprint(entry.text_hash, entry.url_key, entry.minhash, entry.shingles, lead)

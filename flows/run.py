@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flows.batches import Cleaned, CleanOptions
-from flows.dedup import Decision, Deduplicator
+from flows.dedup import Deduplicator
 from flows.documents import RawDocument, Source, Unusable
 from flows.outputs import ARTICLES, REJECTED, STATE, OutputDir, Spool, write_atomic
 from flows.parquet import PartWriter
@@ -26,7 +26,7 @@ from flows.readers import InputFile, Limits, MissingInput, expand_inputs, file_s
 from flows.records import dumps, duplicate_entry, unusable_entry, with_decision
 from flows.report import manifest_json, report_markdown
 from flows.runners import BatchRunner
-from flows.state import PublishedEntry, RunRow, State
+from flows.state import RunRow, State
 
 # Reasons that mean an input could not be used at all; they make the exit status non-zero.
 INPUT_FAILURES = frozenset({"unreadable", "too_large", "error", "timeout"})
@@ -213,14 +213,13 @@ def _run(
     summary.timings["read_and_clean"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
-    decisions = dedup.decide() if config.dedup else [Decision(cluster=m.id) for m in dedup.members]
+    decisions = dedup.decide() if config.dedup else dedup.keep_all()
     summary.timings["dedup"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
     number = state.next_run_number()
     summary.number = number
     parquet = PartWriter(spool_dir / "part.parquet")
-    entries: list[tuple[PublishedEntry, list[int]]] = []
     with open(spill_path, encoding="utf-8") as spill:
         for index, line in enumerate(spill):
             record = with_decision(json.loads(line), decisions[index])
@@ -233,22 +232,6 @@ def _run(
             parquet.add(record)
             summary.published += 1
             _count(summary, record)
-            if config.dedup:
-                member = dedup.members[index]
-                entries.append(
-                    (
-                        PublishedEntry(
-                            member.id,
-                            member.fingerprint.text_hash,
-                            member.fingerprint.url_key,
-                            member.words,
-                            member.fingerprint.shingles,
-                            member.published,
-                            member.fingerprint.minhash,
-                        ),
-                        dedup.lsh_keys_of(index),
-                    )
-                )
     spill_path.unlink()
     parquet.close()
     spool.close()
@@ -265,7 +248,10 @@ def _run(
         state.add_run(
             db, row, summary.started, [(f["sha256"], f["path"]) for f in summary.input_files]
         )
-        state.add_published(db, entries, number)
+        if config.dedup:
+            # What this run published (and the copies it rejected) is what later runs dedup
+            # against.
+            dedup.store(db, number)
     out.publish(row, state)
     return summary
 
