@@ -28,6 +28,7 @@ from typing import IO, Any
 from cleaners import clean
 from cleaners.assess import has_sentence
 from cleaners.fingerprint import Fingerprint, fingerprint
+from cleaners.site_lines import line_keys
 from cleaners.text_shape import word_count
 from flows.dedup import Member
 from flows.documents import RawDocument, Unusable
@@ -47,6 +48,8 @@ class CleanOptions:
 class Cleaned:
     record: dict[str, Any]
     fingerprint: Fingerprint
+    # Keys of the lines that could be the site's own chrome (see cleaners.site_lines).
+    lines: frozenset[str] = frozenset()
 
     def member(self) -> Member:
         return Member(
@@ -153,7 +156,7 @@ def _clean_timed(raw: RawDocument, options: CleanOptions) -> Cleaned | Unusable:
         return Unusable(
             raw.source, "not_article", f"{words} words and not one sentence among them", record
         )
-    return Cleaned(record, fp)
+    return Cleaned(record, fp, line_keys(doc) if record["site"] else frozenset())
 
 
 def clean_batch(

@@ -262,6 +262,18 @@ class Deduplicator:
         self._words.append(member.words)
         self._shingles.append(fp.shingles)
 
+    def replace(self, index: int, member: Member) -> None:
+        """Put a document's new fingerprint in place of the one `add` gave (its text changed
+        after cleaning: learned site boilerplate came out)."""
+        fp = member.fingerprint
+        self._blocks[index // _BLOCK][index % _BLOCK, :NUM_PERM] = fp.minhash
+        self._blocks[index // _BLOCK][index % _BLOCK, NUM_PERM:] = fp.lead
+        self.ids[index] = member.id
+        self._text_hashes[index] = fp.text_hash
+        self._url_keys[index] = fp.url_key
+        self._words[index] = member.words
+        self._shingles[index] = fp.shingles
+
     def member(self, index: int) -> Member:
         row = self._blocks[index // _BLOCK][index % _BLOCK]
         fp = Fingerprint(

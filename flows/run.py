@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flows.batches import Cleaned, CleanOptions
-from flows.dedup import Deduplicator
+from flows.dedup import Deduplicator, Member
 from flows.documents import RawDocument, Source, Unusable
 from flows.outputs import ARTICLES, REJECTED, STATE, OutputDir, Spool, write_atomic
 from flows.parquet import PartWriter
@@ -26,6 +26,7 @@ from flows.readers import InputFile, Limits, MissingInput, expand_inputs, file_s
 from flows.records import dumps, duplicate_entry, unusable_entry, with_decision
 from flows.report import manifest_json, report_markdown
 from flows.runners import BatchRunner
+from flows.site_boilerplate import SiteLines, strip_learned
 from flows.state import RunRow, State
 
 # Reasons that mean an input could not be used at all; they make the exit status non-zero.
@@ -197,6 +198,7 @@ def _run(
 
     stage = time.perf_counter()
     dedup = Deduplicator(state if config.dedup else None)
+    site_lines = SiteLines(state)
     spill_path = spool_dir / "cleaned.jsonl"
     with open(spill_path, "w", encoding="utf-8") as spill:
         items = _documents(files, config.limits, progress)
@@ -209,8 +211,13 @@ def _run(
                 else:
                     spill.write(dumps(result.record) + "\n")
                     dedup.add(result.member())
+                    site_lines.add(result.record["site"], result.lines)
             progress.documents_done(len(results))
     summary.timings["read_and_clean"] = time.perf_counter() - stage
+
+    stage = time.perf_counter()
+    spill_path = _strip_site_boilerplate(spill_path, site_lines.learned(), dedup)
+    summary.timings["site_boilerplate"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
     decisions = dedup.decide() if config.dedup else dedup.keep_all()
@@ -252,8 +259,37 @@ def _run(
             # What this run published (and the copies it rejected) is what later runs dedup
             # against.
             dedup.store(db, number)
+        state.add_site_lines(db, site_lines.counts_to_store())
     out.publish(row, state)
     return summary
+
+
+def _strip_site_boilerplate(
+    spill_path: Path, learned: dict[str, frozenset[str]], dedup: Deduplicator
+) -> Path:
+    """Take each site's learned boilerplate out of the spilled records, before dedup sees
+    their fingerprints; the spill is rewritten only when something was learned."""
+    if not learned:
+        return spill_path
+    stripped_path = spill_path.with_name("stripped.jsonl")
+    with (
+        open(spill_path, encoding="utf-8") as spill,
+        open(stripped_path, "w", encoding="utf-8") as stripped,
+    ):
+        for index, line in enumerate(spill):
+            record = json.loads(line)
+            keys = learned.get(record["site"] or "")
+            changed = strip_learned(record, keys) if keys else None
+            if changed is None:
+                stripped.write(line)
+                continue
+            record, fp = changed
+            stripped.write(dumps(record) + "\n")
+            dedup.replace(
+                index, Member(record["id"], fp, record["word_count"], record["published"])
+            )
+    spill_path.unlink()
+    return stripped_path
 
 
 def _discover(

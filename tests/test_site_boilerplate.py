@@ -1,0 +1,68 @@
+"""Learned site boilerplate, end to end: lines a site repeats go, across runs; prose stays."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import AEB, check_outputs
+
+TOPICS = ["harbour", "library", "budget", "school", "bridge", "museum", "election", "hospital"]
+SLOGAN = "The Valley Courier - proudly serving the valley since 1887"
+WIRE = (
+    "The Associated Press contributed to this report, which was updated on Tuesday with "
+    "comments from the regional transport authority and the mayor's office."
+)
+
+
+def _articles() -> list[str]:
+    """Real, different article texts (AEB gold), so that dedup has nothing to join."""
+    gold = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    texts = [v["articleBody"] for v in gold.values() if v["url"].startswith("https://www.")]
+    return [t for t in texts if len(t) > 2000][:10]
+
+
+def _feed(path: Path, topics: list[str], start: int) -> None:
+    bodies = _articles()
+    lines = []
+    for n, topic in enumerate(topics, start=start):
+        text = "\n".join([bodies[n % len(bodies)], WIRE, SLOGAN])
+        record = {"id": f"v{n}", "url": f"https://courier.example/{topic}-{n}", "text": text}
+        lines.append(json.dumps(record))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_lines_a_site_repeats_are_learned_and_removed(
+    tmp_path: Path, run_cli: Any, validate: Any
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    _feed(inputs / "day1.jsonl", TOPICS[:6], 0)
+    out = tmp_path / "out"
+    assert run_cli("clean", str(inputs), out=out)[0] == 0
+    articles, rejected = check_outputs(out, validate)
+    assert len(articles) == 6 and rejected == []
+    for record in articles:
+        assert SLOGAN not in record["text"]
+        assert WIRE in record["text"], "a long sentence is content, however often it recurs"
+        assert "site.learned" in {r["rule"] for r in record["cleaning"]["removed"]}
+
+    # A later run with one new article: the state remembers the site's lines.
+    _feed(inputs / "day2.jsonl", TOPICS[6:7], 6)
+    assert run_cli("clean", str(inputs), out=out)[0] == 0
+    articles, _ = check_outputs(out, validate)
+    latest = articles[-1]
+    assert latest["url"].endswith("election-6")
+    assert SLOGAN not in latest["text"]
+
+
+def test_a_site_with_too_few_documents_teaches_nothing(tmp_path: Path, run_cli: Any) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    _feed(inputs / "day1.jsonl", TOPICS[:2], 0)
+    out = tmp_path / "out"
+    assert run_cli("clean", str(inputs), out=out)[0] == 0
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    assert len(records) == 2
+    assert all(SLOGAN in r["text"] for r in records)
