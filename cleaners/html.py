@@ -10,6 +10,7 @@ beyond `MAX_DEPTH` lose their tags, never their text.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 from collections import Counter
@@ -31,7 +32,10 @@ EXTRACT_OPTIONS: dict[str, Any] = {
     "include_tables": True,
     "include_images": False,
     "include_links": False,
-    "with_metadata": True,
+    # Metadata comes from `page_metadata` below: the same trafilatura functions, without the
+    # categories and tags (not in the record) and with htmldate's quick search, which together
+    # took two thirds of the extraction time and agree on the date for 173 of 175 AEB pages.
+    "with_metadata": False,
     "deduplicate": False,
 }
 
@@ -171,20 +175,48 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         return Extracted("", None, None, (), None, None, url, warnings)
     # trafilatura prunes the tree it is given; the sibling search needs the page as it was.
     result = trafilatura.bare_extraction(copy.deepcopy(tree), url=url, **EXTRACT_OPTIONS)
-    if result is None:
-        return Extracted("", None, None, (), None, None, url, warnings)
-    authors = tuple(a.strip() for a in (result.author or "").split(";") if a.strip())
-    text = result.text or ""
+    text = (result.text or "") if result is not None else ""
+    text = merge(text, recover_sibling_paragraphs(tree, text))
+    meta = page_metadata(tree, url)
+    authors = tuple(a.strip() for a in (meta.author or "").split(";") if a.strip())
     return Extracted(
-        text=merge(text, recover_sibling_paragraphs(tree, text)),
-        title=_clean(result.title),
-        description=_clean(result.description),
+        text=text,
+        title=_clean(meta.title),
+        description=_clean(meta.description),
         authors=authors,
-        published=_clean(result.date),
-        site_name=_clean(result.sitename),
-        url=url or _clean(result.url),
+        published=_clean(meta.date),
+        site_name=_clean(meta.sitename),
+        url=url or _clean(meta.url),
         warnings=warnings,
     )
+
+
+def page_metadata(tree: Any, url: str | None) -> Any:
+    """Title, description, authors, date, site name and URL of a page, as trafilatura's
+    `extract_metadata` finds them in meta tags, JSON-LD and the page's markup. Its search for
+    a byline anywhere in the page (a quarter of the metadata time) is left out: the byline
+    rules find the author in the extracted text (cleaners.byline)."""
+    from htmldate import find_date
+    from trafilatura.metadata import (
+        examine_meta,
+        extract_meta_json,
+        extract_sitename,
+        extract_title,
+        extract_url,
+    )
+    from trafilatura.settings import set_date_params
+
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None  # a user name, not a person's name (trafilatura's own check)
+    # trafilatura's JSON-LD reader fails on broken JSON-LD: keep what the meta tags gave.
+    with contextlib.suppress(Exception):
+        meta = extract_meta_json(tree, meta)
+    meta.title = meta.title or extract_title(tree)
+    meta.url = meta.url or extract_url(tree, url)
+    meta.date = find_date(tree, **{**set_date_params(False), "url": url or meta.url})
+    meta.sitename = (meta.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    return meta
 
 
 def _clean(value: object) -> str | None:

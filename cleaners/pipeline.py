@@ -14,6 +14,7 @@ from dataclasses import replace
 import regex
 
 from cleaners.assess import assess
+from cleaners.byline import metadata_from_bylines
 from cleaners.chrome import strip_page_chrome, strip_trailing_link_list
 from cleaners.decode import decode
 from cleaners.document import Document, Format, Repair
@@ -93,7 +94,7 @@ def take_header(doc: Document) -> Document:
     # A text file carries its metadata as header lines; a page gave it to the extractor.
     if doc.format == "text":
         doc = read_header(doc)
-    return drop_metadata_echoes(doc)
+    return metadata_from_bylines(drop_metadata_echoes(doc))
 
 
 def _until_stable(doc: Document, stages: Callable[[Document], Document]) -> Document:

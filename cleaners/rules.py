@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
 
@@ -93,13 +93,26 @@ class RuleGroup:
     # with it: usually a handful, each tried at position 0 only.
     viable: dict[str, tuple[int, ...]]
     keywords: tuple[str, ...]
+    # The same for two-character openings, narrowed from `viable` as they are met.
+    _viable2: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def _viable_for(self, paragraph: str) -> tuple[int, ...]:
+        opening = paragraph[:2]
+        known = self._viable2.get(opening)
+        if known is not None:
+            return known
+        first = self.viable.get(opening[:1].lower())
+        viable = tuple(range(len(self.anchored))) if first is None else first
+        if len(opening) == 2:
+            viable = tuple(
+                i for i in viable if self.anchored[i].match(opening, partial=True) is not None
+            )
+        self._viable2[opening] = viable
+        return viable
 
     def candidates(self, paragraph: str) -> tuple[Rule, ...]:
         """The rules worth trying on `paragraph`, in rule order; usually none."""
-        first = paragraph[:1].lower()
-        viable = self.viable.get(first)
-        if viable is None:
-            viable = tuple(range(len(self.anchored)))
+        viable = self._viable_for(paragraph)
         chosen = {self.owners[i] for i in viable if self.anchored[i].match(paragraph)}
         if self.keywords:
             lowered = paragraph.lower()

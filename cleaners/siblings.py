@@ -10,11 +10,12 @@ same tag and class take the paragraphs that read as prose and are missing from t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import regex
 
-_WORD = regex.compile(r"\w+")
+_WORD = re.compile(r"\w+")
 # Only prose comes back: a paragraph needs this many words and a sentence end.
 MIN_RECOVERED_WORDS = 15
 # How far above the extracted paragraphs' common block its repeated siblings may be.

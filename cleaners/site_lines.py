@@ -51,6 +51,13 @@ def line_keys(doc: Document) -> frozenset[str]:
     return frozenset(line_key(p) for p in doc.text.split("\n\n") if not reads_as_content(p))
 
 
+def content_key(doc: Document) -> str:
+    """What tells one article from another on the same site: its longest paragraph. Copies of
+    an article (re-scrapes, other chrome, an update) share it and are counted once."""
+    longest = max(doc.text.split("\n\n"), key=len) if doc.text else ""
+    return line_key(longest)
+
+
 def is_site_line(documents_with_line: int, site_documents: int) -> bool:
     return documents_with_line >= max(MIN_DOCUMENTS, MIN_SHARE * site_documents)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
-WORD = regex.compile(r"\w+(?:[-'’]\w+)*")
+# The standard library's engine counts words about twice as fast as `regex` does.
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _SENTENCE_END = regex.compile(r"""[.!?。！？…](?:["'”’»)\]]*)$""")
 _FULL_STOP_END = regex.compile(r"""[.;,:](?:["'”’»)\]]*)$""")
 

@@ -28,7 +28,7 @@ from typing import IO, Any
 from cleaners import clean
 from cleaners.assess import has_sentence
 from cleaners.fingerprint import Fingerprint, fingerprint
-from cleaners.site_lines import line_keys
+from cleaners.site_lines import content_key, line_keys
 from cleaners.text_shape import word_count
 from flows.dedup import Member
 from flows.documents import RawDocument, Unusable
@@ -48,8 +48,10 @@ class CleanOptions:
 class Cleaned:
     record: dict[str, Any]
     fingerprint: Fingerprint
-    # Keys of the lines that could be the site's own chrome (see cleaners.site_lines).
+    # Keys of the lines that could be the site's own chrome, and of the article itself (see
+    # cleaners.site_lines).
     lines: frozenset[str] = frozenset()
+    content: str = ""
 
     def member(self) -> Member:
         return Member(
@@ -156,7 +158,9 @@ def _clean_timed(raw: RawDocument, options: CleanOptions) -> Cleaned | Unusable:
         return Unusable(
             raw.source, "not_article", f"{words} words and not one sentence among them", record
         )
-    return Cleaned(record, fp, line_keys(doc) if record["site"] else frozenset())
+    if not record["site"]:
+        return Cleaned(record, fp)
+    return Cleaned(record, fp, line_keys(doc), content_key(doc))
 
 
 def clean_batch(

@@ -211,7 +211,7 @@ def _run(
                 else:
                     spill.write(dumps(result.record) + "\n")
                     dedup.add(result.member())
-                    site_lines.add(result.record["site"], result.lines)
+                    site_lines.add(result.record["site"], result.lines, result.content)
             progress.documents_done(len(results))
     summary.timings["read_and_clean"] = time.perf_counter() - stage
 
@@ -259,7 +259,7 @@ def _run(
             # What this run published (and the copies it rejected) is what later runs dedup
             # against.
             dedup.store(db, number)
-        state.add_site_lines(db, site_lines.counts_to_store())
+        site_lines.store(db)
     out.publish(row, state)
     return summary
 

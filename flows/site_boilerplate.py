@@ -32,10 +32,17 @@ class SiteLines:
         self.state = state
         self.lines: Counter[tuple[str, str]] = Counter()
         self.documents: Counter[str] = Counter()
+        self.counted: set[tuple[str, str]] = set()
 
-    def add(self, site: str | None, keys: frozenset[str]) -> None:
-        if not site:
+    def add(self, site: str | None, keys: frozenset[str], content: str) -> None:
+        """Count an article's lines, once per article: a copy of an article counted before
+        (in this run or an earlier one) would make its own text look like the site's."""
+        if not site or not content:
             return
+        pair = (site, content)
+        if pair in self.counted or self.state.site_document_counted(site, content):
+            return
+        self.counted.add(pair)
         self.documents[site] += 1
         for key in keys:
             self.lines[(site, key)] += 1
@@ -56,6 +63,11 @@ class SiteLines:
             if keys:
                 learned[site] = keys
         return learned
+
+    def store(self, db: Any) -> None:
+        """Add this run's counts to the state (inside the run's transaction `db`)."""
+        self.state.add_site_lines(db, self.counts_to_store())
+        self.state.add_site_documents(db, sorted(self.counted))
 
     def counts_to_store(self) -> dict[tuple[str, str], int]:
         """What this run adds to the state's counts. Lines seen once are kept too: a site that

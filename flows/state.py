@@ -79,6 +79,13 @@ CREATE TABLE IF NOT EXISTS site_lines (
     documents INTEGER NOT NULL,
     PRIMARY KEY (site, line_hash)
 );
+-- The articles whose lines were counted, by a key of their content: a copy of one, or the
+-- same input read again, is not counted twice.
+CREATE TABLE IF NOT EXISTS site_documents (
+    site TEXT NOT NULL,
+    content_key TEXT NOT NULL,
+    PRIMARY KEY (site, content_key)
+) WITHOUT ROWID;
 """
 
 
@@ -394,15 +401,14 @@ class State:
         )
         return {r[0]: int(r[1]) for r in rows}
 
-    def all_site_lines(self, min_documents: int) -> dict[str, dict[str, int]]:
-        table: dict[str, dict[str, int]] = {}
-        rows = self.db.execute(
-            "SELECT site, line_hash, documents FROM site_lines WHERE documents >= ?",
-            (min_documents,),
-        )
-        for site, line_hash, documents in rows:
-            table.setdefault(site, {})[line_hash] = int(documents)
-        return table
+    def site_document_counted(self, site: str, content_key: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM site_documents WHERE site = ? AND content_key = ?", (site, content_key)
+        ).fetchone()
+        return row is not None
+
+    def add_site_documents(self, db: sqlite3.Connection, pairs: list[tuple[str, str]]) -> None:
+        db.executemany("INSERT OR IGNORE INTO site_documents VALUES (?, ?)", pairs)
 
     def add_site_lines(self, db: sqlite3.Connection, counts: dict[tuple[str, str], int]) -> None:
         db.executemany(

@@ -235,6 +235,9 @@ def test_a_home_page_link_does_not_join_articles_with_common_boilerplate(
         f"{BOILERPLATE}\n\nOur journalism is funded by readers. Subscriptions start at four "
         "pounds a month, include the printed weekend edition delivered to your door, and can "
         "be cancelled at any time from your account page without a phone call or a letter."
+        "\n\nThe Gazette's newsroom follows the editors' code of practice. Complaints about "
+        "accuracy go to the readers' editor, who answers within ten working days and publishes "
+        "a correction on this page and in print when a report was wrong."
     )
     home = "https://www.gazette.example/"
     first, second = (member(f"doc-{n}", f"{short_articles[n]}\n\n{footer}", home) for n in range(2))

@@ -66,3 +66,39 @@ def test_a_site_with_too_few_documents_teaches_nothing(tmp_path: Path, run_cli: 
     records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
     assert len(records) == 2
     assert all(SLOGAN in r["text"] for r in records)
+
+
+def test_copies_of_one_article_teach_nothing(tmp_path: Path, run_cli: Any) -> None:
+    """Six re-scrapes of one story share every line; they are one article, not six."""
+    body = _articles()[0]
+    table = "\n".join(f"Row {n} | {n * 7} points" for n in range(12))
+    lines = [
+        json.dumps(
+            {
+                "id": f"c{n}",
+                "url": f"https://courier.example/story?page={n}",
+                "text": f"{body}\n{table}",
+            }
+        )
+        for n in range(6)
+    ]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "copies.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    assert run_cli("clean", str(inputs), out=out)[0] == 0
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    assert len(records) == 1
+    assert "site.learned" not in {r["rule"] for r in records[0]["cleaning"]["removed"]}
+    assert "Row 11" in records[0]["text"]
+
+
+def test_reading_the_same_inputs_again_changes_nothing(tmp_path: Path, run_cli: Any) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    _feed(inputs / "day1.jsonl", TOPICS[:6], 0)
+    out = tmp_path / "out"
+    assert run_cli("clean", str(inputs), out=out)[0] == 0
+    first = (out / "articles.jsonl").read_bytes()
+    assert run_cli("clean", str(inputs), "--reprocess", out=out)[0] == 0
+    assert (out / "articles.jsonl").read_bytes() == first
