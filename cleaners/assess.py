@@ -84,6 +84,8 @@ def spin_evidence(text: str) -> set[str]:
     """The distinct spinner phrases found in `text`."""
     by_first, _ = _spin_phrases()
     tokens = _tokens(text)
+    if by_first.keys().isdisjoint(tokens):
+        return set()  # not one phrase's opening word: nothing to look up
     found: set[str] = set()
     for index, token in enumerate(tokens):
         for phrase in by_first.get(token, ()):
@@ -118,7 +120,10 @@ def has_sentence(text: str) -> bool:
 def is_not_article(text: str) -> bool:
     """Too little prose: few words, or almost none of them in paragraphs that hold a
     sentence."""
-    counted = [(word_count(p), p) for p in text.split("\n\n")]
+    # Words by spaces (normalized text has one between words), by the word regex only for
+    # scripts written without spaces.
+    spaced = text.count(" ") > len(text) / 20
+    counted = [(p.count(" ") + 1 if spaced else word_count(p), p) for p in text.split("\n\n")]
     words = sum(n for n, _ in counted)
     if words < MIN_ARTICLE_WORDS:
         return True

@@ -182,7 +182,8 @@ def _mark_link_runs(blocks: list[Block], figures_too: bool = False) -> list[Bloc
             end += 1
         if end - start >= MIN_LINK_RUN:
             for i in range(start, end):
-                marked[i] = replace(blocks[i], klass="bad")
+                b = blocks[i]
+                marked[i] = Block(b.text, b.chars, b.words, b.density, "bad")
         start = end
     return marked
 
