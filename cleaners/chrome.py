@@ -68,6 +68,33 @@ MAX_LINK_ITEM_WORDS = 40
 MIN_LINK_RUN = 3
 # Non-content paragraphs that may separate two parts of one article (a caption, an ad slot).
 MAX_GAP = 6
+# A page dump carries its page's header and footer, and the rules find some of it (a menu
+# line, the copyright, share buttons); an article made of tables or product lists, which looks
+# like a dump by line shape alone, has none. On the AEB residue the two readability outputs
+# that looked like dumps but were articles (a stats table, a deals list) held no such line, and
+# requiring one lifted readability's recall from 0.971 to 0.979 while html-text (all visible
+# text) kept P 0.853 R 0.910; requiring 2 or 3 lost html-text dumps (P 0.845, 0.826).
+MIN_PAGE_EVIDENCE = 1
+PAGE_CATEGORIES = frozenset(
+    {
+        "advertisement",
+        "app_promo",
+        "browser_notice",
+        "comments",
+        "contact",
+        "cookie_notice",
+        "copyright",
+        "donate",
+        "navigation",
+        "promo",
+        "related_links",
+        "self_promo",
+        "server_footer",
+        "social",
+        "subscribe",
+        "tags",
+    }
+)
 
 _WORD = re.compile(r"\w+")
 _STOPLIST_FILES = {
@@ -346,9 +373,18 @@ def strip_trailing_link_list(doc: Document) -> Document:
     return doc.removing(removals, "\n\n".join(paragraphs[:start]))
 
 
+def _has_page_evidence(doc: Document) -> bool:
+    found = 0
+    for removal in doc.removed:
+        found += removal.category in PAGE_CATEGORIES
+        if found >= MIN_PAGE_EVIDENCE:
+            return True
+    return False
+
+
 def strip_page_chrome(doc: Document) -> Document:
     paragraphs = doc.text.split("\n\n") if doc.text else []
-    if len(paragraphs) < MIN_PAGE_DUMP_PARAGRAPHS:
+    if len(paragraphs) < MIN_PAGE_DUMP_PARAGRAPHS or not _has_page_evidence(doc):
         return doc
     if doc.language is None:
         # Told once here, kept for the record (assess reuses it).

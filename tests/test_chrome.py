@@ -3,8 +3,9 @@ article, its lists and tables included, is left alone."""
 
 from __future__ import annotations
 
+from cleaners import clean
 from cleaners.chrome import strip_page_chrome, strip_trailing_link_list, title_anchor
-from cleaners.document import Document
+from cleaners.document import Document, Removal
 
 ARTICLE = [
     "The city council voted on Tuesday to close the old library on Main Street and to move "
@@ -31,8 +32,16 @@ TEASERS = [
 ]
 
 
-def _page(*parts: list[str]) -> Document:
-    return Document(text="\n\n".join(line for part in parts for line in part), language="en")
+# What the rules took from a page dump before the chrome stage sees it: its footer's copyright.
+FOOTER_EVIDENCE = (Removal("footer.copyright", "copyright", "© 2019 Town Herald"),)
+
+
+def _page(*parts: list[str], evidence: bool = True) -> Document:
+    return Document(
+        text="\n\n".join(line for part in parts for line in part),
+        language="en",
+        removed=FOOTER_EVIDENCE if evidence else (),
+    )
 
 
 def test_page_dump_keeps_only_the_article() -> None:
@@ -47,8 +56,37 @@ def test_page_dump_keeps_only_the_article() -> None:
     )
     cleaned = strip_page_chrome(doc)
     assert cleaned.text == "\n\n".join(ARTICLE)
-    assert {r.rule for r in cleaned.removed} == {"chrome.page"}
+    assert {r.rule for r in cleaned.removed[len(FOOTER_EVIDENCE) :]} == {"chrome.page"}
     assert "Privacy Policy" in {r.text for r in cleaned.removed}
+
+
+def test_a_page_dump_loses_its_chrome_through_the_whole_pipeline() -> None:
+    page = [
+        "Council closes library - Town Herald",
+        *MENU,
+        "Council closes library",
+        *ARTICLE,
+        "Most read",
+        *TEASERS,
+        *MENU,
+        *FOOTER,
+        "© 2019 Town Herald. All rights reserved.",
+    ]
+    assert clean("\n\n".join(page)).text == "\n\n".join(ARTICLE)
+
+
+def test_a_table_article_without_page_chrome_is_left_alone() -> None:
+    """A stats table is a run of short lines, like a menu; what tells it from a page dump is
+    that nothing of a page (menu, footer, share buttons) came with it."""
+    players = ["Larry Ogunjobi", "Myles Garrett", "Chad Thomas", "Sheldon Richardson"]
+    players += ["Chris Smith", "Devaroe Lawrence", "Eli Ankou", "Sione Takitaki"]
+    table = ["Pos", "Player", "Plays", "Stats"]
+    for number, player in enumerate(players):
+        table += ["DL", player, str(60 - number), f"{number} tackles, {number + 1} assists."]
+    doc = _page(ARTICLE[:2], ["Defensive line"], table, ARTICLE[2:], evidence=False)
+    assert strip_page_chrome(doc) is doc
+    # The same lines with a page's footer taken by the rules read as a page dump.
+    assert strip_page_chrome(_page(ARTICLE[:2], table, ARTICLE[2:])).text != doc.text
 
 
 def test_article_text_is_left_alone() -> None:
