@@ -44,9 +44,10 @@ STOPWORDS_HIGH = 0.32
 # A short line this close (in characters) above content is a heading of it.
 MAX_HEADING_DISTANCE = 200
 # A text is a page dump when it has many lines, much of them chrome, and many of those in
-# menu-like runs. Chosen on the AEB residue (benchmarks/quality.py): all visible text of a page
-# (html-text) must be caught, readability's article output left alone; 0.4/0.25 gave html-text
-# P 0.854 R 0.910 with readability's recall 0.971 (0.5/0.3: 0.843, 0.914, 0.972).
+# menu-like runs (the lines the rules already took count as chrome in runs). Chosen on the AEB
+# residue (benchmarks/quality.py): all visible text of a page (html-text) must be caught,
+# readability's article output left alone. 0.4/0.25 gives html-text P 0.864 R 0.912 with
+# readability's recall 0.979; 0.35/0.2, 0.45/0.3 and 0.5/0.35 move each by 0.005 at most.
 MIN_PAGE_DUMP_PARAGRAPHS = 30
 PAGE_DUMP_CHROME_SHARE = 0.4
 PAGE_DUMP_RUN_SHARE = 0.25
@@ -72,8 +73,8 @@ MAX_GAP = 6
 # line, the copyright, share buttons); an article made of tables or product lists, which looks
 # like a dump by line shape alone, has none. On the AEB residue the two readability outputs
 # that looked like dumps but were articles (a stats table, a deals list) held no such line, and
-# requiring one lifted readability's recall from 0.971 to 0.979 while html-text (all visible
-# text) kept P 0.853 R 0.910; requiring 2 or 3 lost html-text dumps (P 0.845, 0.826).
+# requiring one lifted readability's recall from 0.971 to 0.979; requiring 2 or 3 lost
+# html-text dumps (its precision fell by 0.008 and 0.027).
 MIN_PAGE_EVIDENCE = 1
 PAGE_CATEGORIES = frozenset(
     {
@@ -271,12 +272,17 @@ def classify(blocks: list[Block]) -> list[Klass]:
     return final
 
 
-def is_page_dump(blocks: list[Block], classes: list[Klass], extracted: bool = False) -> bool:
+def is_page_dump(
+    blocks: list[Block], classes: list[Klass], extracted: bool = False, taken: int = 0
+) -> bool:
     """All the visible text of a page rather than an extracted article: many lines, most of
-    them chrome, and much of it in menu-like runs."""
-    count = len(blocks)
-    chrome = sum(1 for c in classes if c != "good")
-    in_runs = sum(1 for b in blocks if b.klass == "bad" and b.chars < LENGTH_LOW)
+    them chrome, and much of it in menu-like runs. `taken`: lines of the page's chrome the
+    rules already took out (menu entries, share buttons, link lists); they were part of the
+    page's shape, and without them a dump whose chrome the rules know well would look like
+    an article."""
+    count = len(blocks) + taken
+    chrome = sum(1 for c in classes if c != "good") + taken
+    in_runs = sum(1 for b in blocks if b.klass == "bad" and b.chars < LENGTH_LOW) + taken
     chrome_share, run_share = (
         (EXTRACTED_CHROME_SHARE, EXTRACTED_RUN_SHARE)
         if extracted
@@ -373,18 +379,10 @@ def strip_trailing_link_list(doc: Document) -> Document:
     return doc.removing(removals, "\n\n".join(paragraphs[:start]))
 
 
-def _has_page_evidence(doc: Document) -> bool:
-    found = 0
-    for removal in doc.removed:
-        found += removal.category in PAGE_CATEGORIES
-        if found >= MIN_PAGE_EVIDENCE:
-            return True
-    return False
-
-
 def strip_page_chrome(doc: Document) -> Document:
     paragraphs = doc.text.split("\n\n") if doc.text else []
-    if len(paragraphs) < MIN_PAGE_DUMP_PARAGRAPHS or not _has_page_evidence(doc):
+    taken = sum(1 for removal in doc.removed if removal.category in PAGE_CATEGORIES)
+    if taken < MIN_PAGE_EVIDENCE or len(paragraphs) + taken < MIN_PAGE_DUMP_PARAGRAPHS:
         return doc
     if doc.language is None:
         # Told once here, kept for the record (assess reuses it).
@@ -396,7 +394,7 @@ def strip_page_chrome(doc: Document) -> Document:
     blocks = _mark_link_runs(plain)
     classes = classify(blocks)
     extracted = doc.format == "html"
-    if not any(c == "good" for c in classes) or not is_page_dump(blocks, classes, extracted):
+    if not any(c == "good" for c in classes) or not is_page_dump(blocks, classes, extracted, taken):
         return doc  # article text, or no prose at all (a list, a table): not ours to cut
     # Around the article every list is the page's; inside it, a table or a list of dates is
     # the article's own: figures count as chrome only for finding where the article is.

@@ -3,6 +3,8 @@ article, its lists and tables included, is left alone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cleaners import clean
 from cleaners.chrome import strip_page_chrome, strip_trailing_link_list, title_anchor
 from cleaners.document import Document, Removal
@@ -87,6 +89,16 @@ def test_a_table_article_without_page_chrome_is_left_alone() -> None:
     assert strip_page_chrome(doc) is doc
     # The same lines with a page's footer taken by the rules read as a page dump.
     assert strip_page_chrome(_page(ARTICLE[:2], table, ARTICLE[2:])).text != doc.text
+
+
+def test_lines_the_rules_took_still_count_as_the_pages_chrome() -> None:
+    """A dump whose menus the rules mostly took looks like an article by what is left; what
+    was taken is still part of its shape."""
+    doc = _page(["Council closes library - Town Herald"], MENU[:8], ARTICLE, TEASERS)
+    assert strip_page_chrome(doc) is doc
+    taken = tuple(Removal("browser.navigation", "navigation", line) for line in FOOTER * 3)
+    cleaned = strip_page_chrome(replace(doc, removed=taken))
+    assert cleaned.text == "\n\n".join(ARTICLE)
 
 
 def test_article_text_is_left_alone() -> None:
