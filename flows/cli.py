@@ -145,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="documents to explain from a multi-document file (default 10)",
     )
+    explain.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also show the site boilerplate the runs into DIR learned (from its state.sqlite)",
+    )
 
     serve = commands.add_parser(
         "serve", help="run the cleaning on a schedule as a Prefect deployment"
@@ -165,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "explain":
         from flows.explain import explain_file
 
-        return explain_file(args.file, args.limit)
+        return explain_file(args.file, args.limit, args.out)
     if args.command == "serve":
         from flows.serve import serve
 

@@ -56,10 +56,9 @@ class SiteLines:
             by_site[site][key] += count
         learned: dict[str, frozenset[str]] = {}
         for site, counts in by_site.items():
-            earlier = self.state.site_line_counts(site)
-            total = self.documents[site] + earlier.pop(DOCUMENTS_KEY, 0)
-            counts.update(earlier)
-            keys = frozenset(key for key, count in counts.items() if is_site_line(count, total))
+            counts[DOCUMENTS_KEY] = self.documents[site]
+            counts.update(self.state.site_line_counts(site))
+            keys = boilerplate_keys(counts)
             if keys:
                 learned[site] = keys
         return learned
@@ -75,6 +74,20 @@ class SiteLines:
         counts = dict(self.lines)
         counts.update({(site, DOCUMENTS_KEY): n for site, n in self.documents.items()})
         return counts
+
+
+def boilerplate_keys(counts: Counter[str] | dict[str, int]) -> frozenset[str]:
+    """The keys of the lines enough of a site's documents share; `counts` holds, per line key,
+    how many documents had it, and under DOCUMENTS_KEY how many documents there were."""
+    total = counts.get(DOCUMENTS_KEY, 0)
+    return frozenset(
+        key for key, count in counts.items() if key != DOCUMENTS_KEY and is_site_line(count, total)
+    )
+
+
+def learned_in_state(state: State, site: str) -> frozenset[str]:
+    """What earlier runs into this state learned of `site`'s boilerplate."""
+    return boilerplate_keys(state.site_line_counts(site))
 
 
 def strip_learned(

@@ -102,3 +102,29 @@ def test_reading_the_same_inputs_again_changes_nothing(tmp_path: Path, run_cli: 
     first = (out / "articles.jsonl").read_bytes()
     assert run_cli("clean", str(inputs), "--reprocess", out=out)[0] == 0
     assert (out / "articles.jsonl").read_bytes() == first
+
+
+def test_explain_shows_what_a_run_learned_of_the_site(
+    tmp_path: Path, run_cli: Any, capsys: Any
+) -> None:
+    from flows.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    _feed(inputs / "day1.jsonl", TOPICS[:6], 0)
+    out = tmp_path / "out"
+    assert run_cli("clean", str(inputs), out=out)[0] == 0
+    capsys.readouterr()
+    _feed(tmp_path / "new.jsonl", TOPICS[6:7], 6)
+
+    assert main(["explain", str(tmp_path / "new.jsonl")]) == 0
+    alone = capsys.readouterr().out
+    assert "site.learned" not in alone, "without a run's state there is nothing learned"
+
+    assert main(["explain", str(tmp_path / "new.jsonl"), "--out", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert f"site.learned [site_boilerplate]: {SLOGAN}" in shown
+    assert "site.learned [site_boilerplate]: The Associated Press" not in shown
+
+    assert main(["explain", str(tmp_path / "new.jsonl"), "--out", str(tmp_path / "none")]) == 2
+    assert "no state.sqlite" in capsys.readouterr().out
