@@ -166,6 +166,45 @@ def flatten_nesting(html: str, max_depth: int) -> tuple[str, int]:
     return "".join(out), dropped
 
 
+# What trafilatura deletes, with everything inside, before it looks for the article (its
+# MANUALLY_CLEANED tags that never hold article text). Deleting them first, in one pass of
+# lxml's C code, spares trafilatura's XPath passes walking them: a fifth of its time on the
+# AEB pages, with the same text on 180 of the 181 (the other lost a footer line the gold text
+# does not have either). <figure> stays: trafilatura turns a figure holding a table into a div.
+PRUNED_BEFORE_EXTRACTION = (
+    "script",
+    "style",
+    "noscript",
+    "svg",
+    "template",
+    "link",
+    "meta",
+    "head",
+    "iframe",
+    "aside",
+    "footer",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "option",
+    "canvas",
+    "video",
+    "audio",
+    "picture",
+    "object",
+    "embed",
+)
+
+
+def _pruned_copy(tree: Any) -> Any:
+    from lxml import etree
+
+    pruned = copy.deepcopy(tree)
+    etree.strip_elements(pruned, *PRUNED_BEFORE_EXTRACTION, with_tail=False)
+    return pruned
+
+
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """The article text (one paragraph per line) and metadata of a page; empty text when the
     page holds no article."""
@@ -173,8 +212,9 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     tree, warnings = load_tree(html)
     if tree is None:
         return Extracted("", None, None, (), None, None, url, warnings)
-    # trafilatura prunes the tree it is given; the sibling search needs the page as it was.
-    result = trafilatura.bare_extraction(copy.deepcopy(tree), url=url, **EXTRACT_OPTIONS)
+    # trafilatura prunes the tree it is given; the sibling search and the metadata (JSON-LD is
+    # in a <script>) need the page as it was.
+    result = trafilatura.bare_extraction(_pruned_copy(tree), url=url, **EXTRACT_OPTIONS)
     text = (result.text or "") if result is not None else ""
     text = merge(text, recover_sibling_paragraphs(tree, text))
     meta = page_metadata(tree, url)
