@@ -64,6 +64,7 @@ _may_end_sentence = re.compile(r"[.!?。！？]").search
 
 
 _TOKEN = regex.compile(r"\w+(?:['.]\w+)*")
+_ASCII_RUN = re.compile(r"[a-z0-9]+")
 
 
 @functools.cache
@@ -100,8 +101,26 @@ def spin_evidence(text: str) -> set[str]:
     return found
 
 
+@functools.cache
+def _phrase_words() -> tuple[frozenset[str], ...]:
+    """For each phrase, its words made of ASCII letters and digits only."""
+    by_first, _ = _spin_phrases()
+    return tuple(
+        frozenset(w for w in phrase if _ASCII_RUN.fullmatch(w))
+        for phrases in by_first.values()
+        for phrase in phrases
+    )
+
+
 def is_spun(text: str) -> bool:
-    return len(spin_evidence(text)) >= _spin_phrases()[1]
+    _, needed = _spin_phrases()
+    # Most texts do not hold the words of enough phrases to be spun, which the runs of ASCII
+    # letters and digits tell several times faster than tokenizing: a token made of those
+    # characters only is such a run (what borders a token is no word character).
+    runs = set(_ASCII_RUN.findall(text.lower()))
+    if sum(1 for words in _phrase_words() if words <= runs) < needed:
+        return False
+    return len(spin_evidence(text)) >= needed
 
 
 def is_truncated(text: str) -> bool:
