@@ -19,10 +19,14 @@ from cleaners.document import Repair
 _TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u180e\u00ad]")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+# Patterns here start with a character class where they can: `re` then scans for their first
+# character in C instead of trying the whole pattern at every position. This one is
+# `\r\n|[\r\u2028\u2029\x0b\x0c\x85]` (the "\n" is taken only after "\r").
+_LINE_BREAK = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85](?:(?<=\r)\n)?")
 # Spaces around line breaks with the runs of line breaks (to one blank line), then runs of
 # spaces: a constant replacement each, which `re` makes without calling back into Python.
-_BREAKS = re.compile(r" *\n[ \n]*")
+# `_BREAKS` is ` *\n[ \n]*`: a line break, or spaces that a line break follows.
+_BREAKS = re.compile(r"[ \n](?:(?<=\n)| *\n)[ \n]*")
 _SPACES = re.compile(r" {2,}")
 # Characters that always mean work. A plain character class: `re` scans for it in C.
 _NEEDS_WORK = re.compile(
@@ -64,7 +68,10 @@ def normalize(text: str) -> tuple[str, tuple[Repair, ...]]:
         if invisible:
             repairs.append(Repair("invisible_characters", invisible))
         text = _ODD_SPACE.sub(" ", text)
-        text = _SPACES.sub(" ", _BREAKS.sub("\n\n", text)).strip()
+        text = _BREAKS.sub("\n\n", text)
+        if "  " in text:
+            text = _SPACES.sub(" ", text)
+        text = text.strip()
     # Composition comes last: an invisible character (a soft hyphen) between a letter and its
     # combining accent keeps them apart until it is gone.
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):

@@ -9,7 +9,14 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.normalize import _BREAKS, _SPACES, _has_work, normalize, normalize_text
+from cleaners.normalize import (
+    _BREAKS,
+    _LINE_BREAK,
+    _SPACES,
+    _has_work,
+    normalize,
+    normalize_text,
+)
 
 
 def test_nfc() -> None:
@@ -71,6 +78,7 @@ _WORK_AS_REGEX = re.compile(
     r"\u205f\u2060\u3000\ufeff]| {2,}|\n{3,}|^\s|\s$|[ ]\n|\n[ ]|[^\n]\n[^\n]"
 )
 _SPACING_AS_REGEX = re.compile(r" *\n[ \n]*| {2,}")
+_LINE_BREAK_AS_REGEX = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
 _PIECES = ["a", "b", " ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\u00a0", "\r", "\u2028", "\x85"]
 
 
@@ -80,3 +88,4 @@ def test_work_test_and_spacing_agree_with_their_regexes(text: str) -> None:
     assert _has_work(text) == bool(_WORK_AS_REGEX.search(text))
     one_pass = _SPACING_AS_REGEX.sub(lambda m: "\n\n" if "\n" in m.group(0) else " ", text)
     assert _SPACES.sub(" ", _BREAKS.sub("\n\n", text)) == one_pass
+    assert _LINE_BREAK.sub("\n", text) == _LINE_BREAK_AS_REGEX.sub("\n", text)
