@@ -167,10 +167,12 @@ def _shingles(hashed: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     width = min(SHINGLE_WORDS, hashed.size)
     count = hashed.size - width + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(width):
-        # uint64 arithmetic wraps modulo 2**64, which is what a polynomial hash wants.
-        combined = combined * _SHINGLE_BASE + hashed[offset : offset + count]
+    # In place, from the first word's hash (0 * base + h is h); uint64 arithmetic wraps
+    # modulo 2**64, which is what a polynomial hash wants.
+    combined = hashed[:count].copy()
+    for offset in range(1, width):
+        combined *= _SHINGLE_BASE
+        combined += hashed[offset : offset + count]
     combined ^= combined >> np.uint64(33)
     combined *= _SHINGLE_MIX
     combined ^= combined >> np.uint64(29)
