@@ -15,9 +15,11 @@ The vocabulary is fixed (`FLAGS`, also the schema's enum) so that consumers can 
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import replace
 from importlib import resources
+from operator import itemgetter
 
 import regex
 
@@ -43,6 +45,8 @@ MIN_PROSE_SHARE = 0.1
 # The last paragraph must be this long before a missing full stop means a cut, not a caption.
 MIN_CUT_PARAGRAPH_WORDS = 12
 _WORD_THEN_ELLIPSIS = regex.compile(r"\p{Ll}(?:\.{3,}|…|\s*\[…\]|\s*\[\.\.\.\])$")
+# How a text that `_WORD_THEN_ELLIPSIS` matches ends (it is searched in stripped text only).
+_ELLIPSIS_ENDS = ("...", "…", "]")
 # Words that cannot end a sentence in the languages we clean most: a text ending on one
 # was cut.
 _CANNOT_END_SENTENCE = frozenset(
@@ -55,9 +59,12 @@ _CANNOT_END_SENTENCE = frozenset(
     ).split()
 )
 _SENTENCE_END_INSIDE = regex.compile(r"\w[.!?][\"'”’)]*(?:\s|$)|[。！？]")
+# What every sentence end holds; a character class `re` scans for in C, before the search.
+_may_end_sentence = re.compile(r"[.!?。！？]").search
 
 
 _TOKEN = regex.compile(r"\w+(?:['.]\w+)*")
+_ASCII_RUN = re.compile(r"[a-z0-9]+")
 
 
 @functools.cache
@@ -94,8 +101,26 @@ def spin_evidence(text: str) -> set[str]:
     return found
 
 
+@functools.cache
+def _phrase_words() -> tuple[frozenset[str], ...]:
+    """For each phrase, its words made of ASCII letters and digits only."""
+    by_first, _ = _spin_phrases()
+    return tuple(
+        frozenset(w for w in phrase if _ASCII_RUN.fullmatch(w))
+        for phrases in by_first.values()
+        for phrase in phrases
+    )
+
+
 def is_spun(text: str) -> bool:
-    return len(spin_evidence(text)) >= _spin_phrases()[1]
+    _, needed = _spin_phrases()
+    # Most texts do not hold the words of enough phrases to be spun, which the runs of ASCII
+    # letters and digits tell several times faster than tokenizing: a token made of those
+    # characters only is such a run (what borders a token is no word character).
+    runs = set(_ASCII_RUN.findall(text.lower()))
+    if sum(1 for words in _phrase_words() if words <= runs) < needed:
+        return False
+    return len(spin_evidence(text)) >= needed
 
 
 def is_truncated(text: str) -> bool:
@@ -103,9 +128,10 @@ def is_truncated(text: str) -> bool:
     ellipsis right after a word. A final paragraph without a full stop is not enough: lists,
     captions and datelines end that way in complete articles."""
     last = text.rsplit("\n\n", 1)[-1].strip()
-    if word_count(last) < MIN_CUT_PARAGRAPH_WORDS or not _SENTENCE_END_INSIDE.search(last):
+    if word_count(last) < MIN_CUT_PARAGRAPH_WORDS or not has_sentence(last):
         return False
-    if _WORD_THEN_ELLIPSIS.search(last):
+    # The ellipsis must end the paragraph: test the end before searching all of it.
+    if last.endswith(_ELLIPSIS_ENDS) and _WORD_THEN_ELLIPSIS.search(last):
         return True
     if last[-1] in ",;-–":
         return True
@@ -114,7 +140,7 @@ def is_truncated(text: str) -> bool:
 
 
 def has_sentence(text: str) -> bool:
-    return _SENTENCE_END_INSIDE.search(text) is not None
+    return bool(_may_end_sentence(text)) and _SENTENCE_END_INSIDE.search(text) is not None
 
 
 def is_not_article(text: str) -> bool:
@@ -127,8 +153,16 @@ def is_not_article(text: str) -> bool:
     words = sum(n for n, _ in counted)
     if words < MIN_ARTICLE_WORDS:
         return True
-    prose = sum(n for n, p in counted if _SENTENCE_END_INSIDE.search(p))
-    return prose < words * MIN_PROSE_SHARE
+    # Longest paragraphs first, and no further once the share is reached: the sum only grows,
+    # and a sentence search is costly on a paragraph that has none.
+    needed = words * MIN_PROSE_SHARE
+    prose = 0
+    for n, paragraph in sorted(counted, key=itemgetter(0), reverse=True):
+        if prose >= needed:
+            break
+        if _may_end_sentence(paragraph) and _SENTENCE_END_INSIDE.search(paragraph):
+            prose += n
+    return prose < needed
 
 
 def assess(doc: Document, removed_chars: int | None = None) -> Document:

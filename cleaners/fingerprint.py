@@ -148,46 +148,76 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def shingle_hashes(words: list[str]) -> np.ndarray:
-    """32-bit hashes of the distinct word n-grams (the whole text when it is shorter).
+def word_hashes(words: list[str]) -> np.ndarray:
+    """xxh32 of each word's UTF-8, as uint64; `map` keeps the loop in C."""
+    encoded = map(str.encode, words)  # UTF-8, strict: as `word.encode("utf-8")`
+    return np.fromiter(map(xxhash.xxh32_intdigest, encoded), dtype=np.uint64, count=len(words))
 
-    Each word is hashed once and the n-gram hashes are combined from the word hashes in numpy
-    (a polynomial over the n words, then a 64-bit finaliser): one hash call per word instead of
-    one string join and one hash call per n-gram."""
-    if not words:
+
+def shingle_hashes(words: list[str]) -> np.ndarray:
+    """32-bit hashes of the distinct word n-grams (the whole text when it is shorter)."""
+    return _shingles(word_hashes(words))
+
+
+def _shingles(hashed: np.ndarray) -> np.ndarray:
+    """The n-gram hashes combined from the word hashes in numpy (a polynomial over the n words,
+    then a 64-bit finaliser): one hash call per word instead of one string join and one hash
+    call per n-gram."""
+    if not hashed.size:
         return np.zeros(0, dtype=np.uint64)
-    hashed = np.fromiter(
-        (xxhash.xxh32_intdigest(w.encode("utf-8")) for w in words),
-        dtype=np.uint64,
-        count=len(words),
-    )
-    width = min(SHINGLE_WORDS, len(words))
-    count = len(words) - width + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(width):
-        # uint64 arithmetic wraps modulo 2**64, which is what a polynomial hash wants.
-        combined = combined * _SHINGLE_BASE + hashed[offset : offset + count]
+    width = min(SHINGLE_WORDS, hashed.size)
+    count = hashed.size - width + 1
+    # In place, from the first word's hash (0 * base + h is h); uint64 arithmetic wraps
+    # modulo 2**64, which is what a polynomial hash wants.
+    combined = hashed[:count].copy()
+    for offset in range(1, width):
+        combined *= _SHINGLE_BASE
+        combined += hashed[offset : offset + count]
     combined ^= combined >> np.uint64(33)
     combined *= _SHINGLE_MIX
     combined ^= combined >> np.uint64(29)
     return np.unique(combined & _MASK32)
 
 
+# Shingles per block of the signature computation: 128 rows of this many uint64 stay in cache.
+_MINHASH_BLOCK = 512
+_61 = np.uint64(61)
+_ONE = np.uint64(1)
+
+
 def minhash(hashes: np.ndarray, slots: int = NUM_PERM) -> np.ndarray:
     if hashes.size == 0:
         return np.full(slots, EMPTY_SLOT, dtype=np.uint32)
     a, b = _permutations()
-    a, b = a[:slots], b[:slots]
-    # a, b and the hashes are below 2**32, so a*h+b fits in 64 bits: no overflow.
-    values: np.ndarray = ((hashes[None, :] * a[:, None] + b[:, None]) % _MERSENNE) & _MASK32
-    signature: np.ndarray = values.min(axis=1).astype(np.uint32)
+    a, b = a[:slots, None], b[:slots, None]
+    best: np.ndarray | None = None
+    for start in range(0, hashes.size, _MINHASH_BLOCK):
+        # a, b and the hashes are below 2**32, so a*h+b fits in 64 bits: no overflow.
+        values = hashes[None, start : start + _MINHASH_BLOCK] * a
+        values += b
+        # (a*h+b) mod (2**61-1) without numpy's slow integer division: with x = q*2**61 + r,
+        # x mod (2**61-1) = q + r, less 2**61-1 when that reaches it (q + r < 2*(2**61-1)).
+        # Subtracting 2**61-1 is adding 1 in the low 32 bits, which are all that is kept:
+        # (q + r + 1) >> 61 is 1 exactly when the subtraction is due.
+        high = values >> _61
+        values &= _MERSENNE
+        values += high
+        np.add(values, _ONE, out=high)
+        high >>= _61
+        values += high
+        values &= _MASK32
+        lowest = values.min(axis=1)
+        best = lowest if best is None else np.minimum(best, lowest, out=best)
+    assert best is not None
+    signature: np.ndarray = best.astype(np.uint32)
     return signature
 
 
 def fingerprint(text: str, url: str | None) -> Fingerprint:
     words = fold_words(text)
-    hashes = shingle_hashes(words)
-    lead = minhash(shingle_hashes(words[:LEAD_WORDS]), LEAD_SLOTS)
+    hashed = word_hashes(words)
+    hashes = _shingles(hashed)
+    lead = minhash(_shingles(hashed[:LEAD_WORDS]), LEAD_SLOTS)
     return Fingerprint(
         text_hash(words), canonical_url(url), minhash(hashes), int(hashes.size), lead
     )

@@ -29,9 +29,18 @@ _SCRIPT_LANGUAGE = (
     ("ka", regex.compile(r"\p{Georgian}")),
     ("hy", regex.compile(r"\p{Armenian}")),
 )
+# Every character of those scripts, for a sample that holds none (most do not).
+_ANY_SCRIPT = regex.compile(
+    r"[\p{Hangul}\p{Hiragana}\p{Katakana}\p{Han}\p{Arabic}\p{Hebrew}\p{Greek}\p{Thai}"
+    r"\p{Devanagari}\p{Georgian}\p{Armenian}]"
+)
+# Characters outside the blocks where none of those scripts has a letter (Latin, combining
+# marks, Cyrillic, general punctuation, currency): `re` scans for them in C, far faster than
+# `regex` tests script properties, and curly quotes and dashes do not count.
+_OUTSIDE_COMMON_BLOCKS = re.compile(r"[^\x00-\u036f\u0400-\u052f\u2000-\u206f\u20a0-\u20cf]")
 # Letters are \w without digits and the underscore; the standard library's engine scans for
-# them faster than `regex` does. Scripts need `regex`, and only non-ASCII text asks.
-_LETTER = re.compile(r"[^\W\d_]")
+# them faster than `regex` does. Scripts need `regex`, and only non-ASCII text asks. Words
+# are runs of letters: their lengths add up to the letters.
 _CYRILLIC = regex.compile(r"\p{Cyrillic}")
 _WORD = re.compile(r"[^\W\d_]+")
 # Letters only Ukrainian uses among the Cyrillic languages we tell apart.
@@ -83,18 +92,30 @@ def _sample(text: str) -> str:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when it cannot be told."""
     sample = _sample(text)
-    letters = len(_LETTER.findall(sample))
+    words: list[str] | None = None
+    if sample.isascii():
+        # Lowering ASCII changes no letter into a non-letter: the words of the lowered sample
+        # hold all its letters, and one scan gives both.
+        words = _WORD.findall(sample.lower())
+        letters = sum(map(len, words))
+    else:
+        letters = sum(map(len, _WORD.findall(sample)))
     if letters < 20:
         return None
     cyrillic = False
     if not sample.isascii():
-        # Japanese mixes Kana with Han; check it before Chinese.
-        for language, script in _SCRIPT_LANGUAGE:
-            if len(script.findall(sample)) > letters * 0.3:
-                return language
-        cyrillic = len(_CYRILLIC.findall(sample)) > letters * 0.5
+        # Japanese mixes Kana with Han; check it before Chinese. Most samples hold no letter
+        # of any of these scripts, which one search tells.
+        if _OUTSIDE_COMMON_BLOCKS.search(sample) and _ANY_SCRIPT.search(sample):
+            for language, script in _SCRIPT_LANGUAGE:
+                if len(script.findall(sample)) > letters * 0.3:
+                    return language
+        cyrillic = _CYRILLIC.search(sample) is not None and (
+            len(_CYRILLIC.findall(sample)) > letters * 0.5
+        )
     table = _function_words()["cyrillic" if cyrillic else "latin"]
-    words = _WORD.findall(sample.lower())
+    if words is None:
+        words = _WORD.findall(sample.lower())
     scores: Counter[str] = Counter({lang: 0 for lang in _languages(cyrillic)})
     for word in words:
         for language in table.get(word, ()):

@@ -199,15 +199,21 @@ def _gate() -> _Gate:
         if key not in compiled:
             compiled[key] = None if "" in key else re.compile("|".join(sorted(key)))
         rest_of[char] = compiled[key]
-    leads = _char_class(set().union(*(codec.needs for codec in _codecs())))
+    leads_of: set[str] = set().union(*(codec.needs for codec in _codecs()))
+    leads = _char_class(leads_of)
     continuations = _char_class(
         set().union(*(codec.continuations for codec in _codecs())) | {"\ufffd"}
     )
-    nbsp_leads = _char_class(
-        c for codec in _codecs() if codec.nbsp_lost for c in _nbsp_leads(codec)
-    )
+    nbsp_leads_of = {c for codec in _codecs() if codec.nbsp_lost for c in _nbsp_leads(codec)}
+    nbsp_leads = _char_class(nbsp_leads_of)
+    # One character class first, then what must follow it looked up behind: a pattern that
+    # starts with a class is scanned for in C, where an alternation of three is tried at every
+    # position. It matches where `[controls]|[leads](?: ?[continuations]|&)|[nbsp_leads] `
+    # does.
+    firsts = _char_class(controls | set(leads_of) | set(nbsp_leads_of))
     coarse = re.compile(
-        f"[{_char_class(controls)}]|[{leads}](?: ?[{continuations}]|&)|[{nbsp_leads}] "
+        f"[{firsts}](?:(?<=[{_char_class(controls)}])|(?<=[{leads}])(?: ?[{continuations}]|&)"
+        f"|(?<=[{nbsp_leads}]) )"
     )
     return _Gate(coarse, rest_of)
 

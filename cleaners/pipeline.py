@@ -108,13 +108,19 @@ def _until_stable(doc: Document, stages: Callable[[Document], Document]) -> Docu
 
 def repair_stage(doc: Document) -> Document:
     text, repairs = repair_mojibake(doc.text)
-    doc = replace(
-        doc,
-        title=_repaired(doc.title),
-        description=_repaired(doc.description),
-        site_name=_repaired(doc.site_name),
-        authors=tuple(a for a in (_repaired(a) for a in doc.authors) if a),
-    )
+    title, description = _repaired(doc.title), _repaired(doc.description)
+    site_name = _repaired(doc.site_name)
+    authors = tuple(a for a in (_repaired(a) for a in doc.authors) if a)
+    # A copy only where something changed: most rounds change nothing.
+    if (title, description, site_name, authors) != (
+        doc.title,
+        doc.description,
+        doc.site_name,
+        doc.authors,
+    ):
+        doc = replace(
+            doc, title=title, description=description, site_name=site_name, authors=authors
+        )
     if not repairs:
         return doc
     return replace(doc, text=text, repairs=doc.repairs + repairs)
@@ -122,6 +128,8 @@ def repair_stage(doc: Document) -> Document:
 
 def normalize_stage(doc: Document) -> Document:
     text, repairs = normalize(doc.text)
+    if not repairs and text == doc.text:
+        return doc
     return replace(doc, text=text, repairs=doc.repairs + repairs)
 
 

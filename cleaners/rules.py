@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
@@ -93,6 +95,12 @@ class RuleGroup:
     # with it: usually a handful, each tried at position 0 only.
     viable: dict[str, tuple[int, ...]]
     keywords: tuple[str, ...]
+    # Whether a lowered paragraph holds any keyword: the keywords as a trie-shaped alternation,
+    # which `re` runs through a paragraph several times faster than one `in` per keyword.
+    # Most paragraphs hold none.
+    keyword_gate: re.Pattern[str] | None = None
+    # For each keyword, the rules (indexes into `rules`) that list it.
+    keyword_rules: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # The same for two-character openings, narrowed from `viable` as they are met.
     _viable2: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -114,14 +122,14 @@ class RuleGroup:
         """The rules worth trying on `paragraph`, in rule order; usually none."""
         viable = self._viable_for(paragraph)
         chosen = {self.owners[i] for i in viable if self.anchored[i].match(paragraph)}
-        if self.keywords:
+        if self.keyword_gate is not None:
             lowered = paragraph.lower()
-            if any(keyword in lowered for keyword in self.keywords):
-                chosen.update(
-                    i
-                    for i, rule in enumerate(self.rules)
-                    if any(keyword in lowered for keyword in rule.keywords)
-                )
+            if self.keyword_gate.search(lowered):
+                for keyword in self.keywords:
+                    if keyword in lowered:
+                        chosen.update(self.keyword_rules[keyword])
+        if not chosen:
+            return ()
         return tuple(self.rules[i] for i in sorted(chosen))
 
     def may_match(self, paragraph: str) -> bool:
@@ -260,4 +268,22 @@ def _group(rules: tuple[Rule, ...]) -> RuleGroup:
         for char in _FIRST_CHARACTERS
     }
     keywords = tuple(sorted({k for r in rules for k in r.keywords}))
-    return RuleGroup(rules, anchored, owners, viable, keywords)
+    keyword_rules = {k: tuple(i for i, r in enumerate(rules) if k in r.keywords) for k in keywords}
+    gate = re.compile(_trie(keywords)) if keywords else None
+    return RuleGroup(rules, anchored, owners, viable, keywords, gate, keyword_rules)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation that matches where any of `words` starts, shaped as a trie (one branch
+    per first character, and so on down), so that a failing position costs a few character
+    tests. A word that another word starts with stands for both: only presence is asked."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        if "" in rests:
+            branches.append(re.escape(first))
+        else:
+            branches.append(f"{re.escape(first)}(?:{_trie(rests)})")
+    return "|".join(branches)

@@ -29,7 +29,6 @@ from cleaners import clean
 from cleaners.assess import has_sentence
 from cleaners.fingerprint import Fingerprint, fingerprint
 from cleaners.site_lines import content_key, line_keys
-from cleaners.text_shape import word_count
 from flows.dedup import Member
 from flows.documents import RawDocument, Unusable
 from flows.records import article_record, record_id
@@ -145,7 +144,7 @@ def _clean_timed(raw: RawDocument, options: CleanOptions) -> Cleaned | Unusable:
         if doc.warnings:
             what += f" ({'; '.join(doc.warnings)})"
         return Unusable(raw.source, "empty", what, record)
-    words = word_count(doc.text)
+    words = record["word_count"]  # counted once, for the record
     if words < options.min_words:
         return Unusable(
             raw.source,

@@ -20,6 +20,7 @@ from cleaners.fingerprint import (
     fold_words,
     jaccard,
     lsh_keys,
+    minhash,
     names_one_article,
     site_of,
     text_hash,
@@ -155,6 +156,23 @@ def test_an_excerpt_shares_the_lead_of_the_full_text() -> None:
     excerpt, whole = fingerprint(_text(full[:200]), None), fingerprint(_text(full), None)
     assert np.array_equal(excerpt.lead, whole.lead)
     assert not np.array_equal(fingerprint(_text(_words(7, 3000)), None).lead, whole.lead)
+
+
+def test_minhash_is_the_textbook_formula() -> None:
+    """The signature avoids numpy's integer division; it must equal min((a*h+b) mod (2**61-1))
+    in the low 32 bits, including at the edges of the hash range and across blocks."""
+    from cleaners.fingerprint import _permutations
+
+    rng = np.random.default_rng(7)
+    edges = np.array([0, 1, 2, (1 << 32) - 2, (1 << 32) - 1], dtype=np.uint64)
+    a, b = _permutations()
+    prime = np.uint64((1 << 61) - 1)
+    for size in (1, 5, 511, 512, 513, 3000):
+        hashes = np.unique(np.concatenate([edges, rng.integers(0, 1 << 32, size, np.uint64)]))
+        for slots in (NUM_PERM, 16):
+            values = (hashes[None, :] * a[:slots, None] + b[:slots, None]) % prime
+            expected = (values & np.uint64(0xFFFFFFFF)).min(axis=1).astype(np.uint32)
+            assert np.array_equal(minhash(hashes, slots), expected)
 
 
 def test_lsh_keys_per_band_and_band_ranges_agree() -> None:

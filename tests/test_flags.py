@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners import FLAGS, clean
 from cleaners.assess import is_spun, is_truncated
@@ -55,3 +57,20 @@ def test_developing_story_marker_is_removed_and_flagged() -> None:
     doc = clean(text)
     assert "developing_story" in doc.flags
     assert "More to follow" not in doc.text
+
+
+# Phrase words, and what may stand between or inside tokens.
+_PHRASE_WORDS = "cellphone name with out officers stated mentioned is just not got here the place"
+_SPIN_PIECES = [
+    *_PHRASE_WORDS.split(),
+    *("he", "u.s.", "final", "month's", "yr", "in", "keeping"),
+    *(" ", ", ", ".", "'", "’", "_", "é", "\u0301", "\n\n", "K"),
+]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_SPIN_PIECES), max_size=40).map("".join))
+def test_spun_shortcut_agrees_with_the_evidence(text: str) -> None:
+    from cleaners.assess import _spin_phrases, spin_evidence
+
+    assert is_spun(text) == (len(spin_evidence(text)) >= _spin_phrases()[1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
 
@@ -198,3 +199,33 @@ def test_fix_encoding_never_raises_and_is_stable(text: str) -> None:
     once = fix_encoding(text)
     assert isinstance(once, str)
     assert fix_encoding(once) == once
+
+
+def _gate_as_alternation() -> tuple[re.Pattern[str], list[str]]:
+    """The gate's coarse pattern as the plain alternation it stands for, and its characters."""
+    from cleaners.mojibake import _char_class, _codecs, _nbsp_leads
+
+    controls = {chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0))}
+    controls |= {chr(c) for c in range(0xD800, 0xE000)}
+    controls.discard("\x1b")
+    leads = set().union(*(codec.needs for codec in _codecs()))
+    conts = set().union(*(codec.continuations for codec in _codecs())) | {"\ufffd"}
+    nbsp = {c for codec in _codecs() if codec.nbsp_lost for c in _nbsp_leads(codec)}
+    pattern = re.compile(
+        f"[{_char_class(controls)}]|[{_char_class(leads)}](?: ?[{_char_class(conts)}]|&)"
+        f"|[{_char_class(nbsp)}] "
+    )
+    chars = sorted(controls)[:40] + sorted(leads) + sorted(conts) + list(" &abé\n") * 5
+    return pattern, chars
+
+
+_ALTERNATION, _GATE_CHARS = _gate_as_alternation()
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(_GATE_CHARS), max_size=8).map("".join))
+def test_gate_finds_what_the_alternation_finds(text: str) -> None:
+    from cleaners.mojibake import _gate
+
+    found, expected = _gate().coarse.search(text), _ALTERNATION.search(text)
+    assert (found and found.start()) == (expected and expected.start())

@@ -3,12 +3,20 @@ paragraphs; what the text says and its typography never change."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.normalize import normalize, normalize_text
+from cleaners.normalize import (
+    _BREAKS,
+    _LINE_BREAK,
+    _SPACES,
+    _has_work,
+    normalize,
+    normalize_text,
+)
 
 
 def test_nfc() -> None:
@@ -62,3 +70,22 @@ def test_normalized_text_is_stable_and_has_no_invisibles(raw: str) -> None:
     assert text == text.strip()
     assert not any(c in text for c in "\u00ad\u200b\ufeff\u00a0\t\r")
     assert unicodedata.is_normalized("NFC", text)
+
+
+# What the fast paths stand for: the alternation the work test was, and the one-pass spacing.
+_WORK_AS_REGEX = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0\u00ad\u1680\u180e\u2000-\u200b\u2028\u2029\u202f"
+    r"\u205f\u2060\u3000\ufeff]| {2,}|\n{3,}|^\s|\s$|[ ]\n|\n[ ]|[^\n]\n[^\n]"
+)
+_SPACING_AS_REGEX = re.compile(r" *\n[ \n]*| {2,}")
+_LINE_BREAK_AS_REGEX = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+_PIECES = ["a", "b", " ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\u00a0", "\r", "\u2028", "\x85"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join))
+def test_work_test_and_spacing_agree_with_their_regexes(text: str) -> None:
+    assert _has_work(text) == bool(_WORK_AS_REGEX.search(text))
+    one_pass = _SPACING_AS_REGEX.sub(lambda m: "\n\n" if "\n" in m.group(0) else " ", text)
+    assert _SPACES.sub(" ", _BREAKS.sub("\n\n", text)) == one_pass
+    assert _LINE_BREAK.sub("\n", text) == _LINE_BREAK_AS_REGEX.sub("\n", text)
