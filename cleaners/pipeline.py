@@ -25,6 +25,7 @@ from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
 from cleaners.rules import RuleSet
 from cleaners.strip import Candidates, strip_boilerplate
+from cleaners.teasers import strip_teaser_grid
 
 PIPELINE_VERSION = "1"
 
@@ -85,7 +86,11 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
     seen: Candidates = {}
-    doc = _until_stable(doc, lambda d: take_header(strip_boilerplate(d, rules, seen)))
+    # The teaser grid goes in the same rounds: once it is gone, the lines above it (a
+    # newsletter pitch, a related-stories heading) are in the tail zone of the rules.
+    doc = _until_stable(
+        doc, lambda d: take_header(strip_teaser_grid(strip_boilerplate(d, rules, seen)))
+    )
     doc = strip_trailing_link_list(strip_page_chrome(doc))
     return assess(doc)
 
