@@ -159,7 +159,8 @@ class Block:
 
 def _block(text: str, stops: frozenset[str]) -> Block:
     words = _WORD.findall(text.lower())
-    density = sum(1 for w in words if w in stops) / len(words) if words else 0.0
+    # `map` keeps the count in C: this runs on every line of every page dump.
+    density = sum(map(stops.__contains__, words)) / len(words) if words else 0.0
     chars = len(text)
     klass: Klass
     if chars < LENGTH_LOW:
@@ -178,27 +179,24 @@ def _block(text: str, stops: frozenset[str]) -> Block:
 _DIGIT = regex.compile(r"\d")
 
 
-def _menu_like(block: Block) -> bool:
-    """A short line that is no sentence and holds no figure: a menu entry or a link's text.
-    Lines with figures (dates, scores, prices) and table rows are the content of list
-    articles."""
-    return (
-        block.klass == "short"
-        and not ends_like_sentence(block.text)
-        and not _DIGIT.search(block.text)
-        and not block.text.startswith("|")
-    )
-
-
-def _mark_link_runs(blocks: list[Block], figures_too: bool = False) -> list[Block]:
-    """Plain text has no links, but it keeps their shape: menus and link lists are runs of
-    short lines that are not sentences. Such a line is what jusText calls link-dense: bad.
-    `figures_too`: count lines with figures as menu entries (in a page dump, where the
-    article is prose and the lists around it are the page's)."""
-    linky = [
-        _menu_like(b) or (figures_too and b.klass == "short" and not ends_like_sentence(b.text))
-        for b in blocks
+def _link_shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
+    """For each block, whether it is shaped like a link's text: short and no sentence. First
+    as a menu entry, holding no figure either (lines with figures, such as dates, scores and
+    prices, and table rows are the content of list articles); then with figures allowed (in
+    a page dump, where the article is prose and the lists around it are the page's). Both
+    told in one pass: a page dump is marked both ways."""
+    unended = [b.klass == "short" and not ends_like_sentence(b.text) for b in blocks]
+    menu = [
+        short and not _DIGIT.search(b.text) and not b.text.startswith("|")
+        for short, b in zip(unended, blocks, strict=True)
     ]
+    return menu, unended
+
+
+def _mark_link_runs(blocks: list[Block], linky: list[bool]) -> list[Block]:
+    """Plain text has no links, but it keeps their shape: menus and link lists are runs of
+    short lines that are not sentences (`linky`, from `_link_shapes`). Such a line is what
+    jusText calls link-dense: bad."""
     marked = list(blocks)
     start = 0
     while start < len(blocks):
@@ -216,15 +214,24 @@ def _mark_link_runs(blocks: list[Block], figures_too: bool = False) -> list[Bloc
     return marked
 
 
-def _neighbour(classes: list[Klass], index: int, step: int, skip: frozenset[str]) -> Klass:
-    """The class of the nearest paragraph in direction `step` whose class is not in `skip`;
-    beyond the ends of the text lies boilerplate."""
-    index += step
-    while 0 <= index < len(classes):
-        if classes[index] not in skip:
-            return classes[index]
-        index += step
-    return "bad"
+def _nearest(classes: list[Klass], skip: frozenset[str]) -> tuple[list[Klass], list[Klass]]:
+    """For each paragraph, the class of the nearest paragraph before it and of the nearest
+    after it whose class is not in `skip`; beyond the ends of the text lies boilerplate.
+    Two passes for all paragraphs: in a page dump most of them ask."""
+    before: list[Klass] = []
+    last: Klass = "bad"
+    for klass in classes:
+        before.append(last)
+        if klass not in skip:
+            last = klass
+    after: list[Klass] = []
+    last = "bad"
+    for klass in reversed(classes):
+        after.append(last)
+        if klass not in skip:
+            last = klass
+    after.reverse()
+    return before, after
 
 
 _SHORT = frozenset({"short"})
@@ -236,28 +243,28 @@ def classify(blocks: list[Block]) -> list[Klass]:
     class; headings right above content are content."""
     initial: list[Klass] = [b.klass for b in blocks]
     revised = list(initial)
-    for i, klass in enumerate(initial):
-        if klass != "short":
-            continue
-        before = _neighbour(initial, i, -1, _SHORT_NEARGOOD)
-        after = _neighbour(initial, i, 1, _SHORT_NEARGOOD)
-        if before == after == "good":
-            revised[i] = "good"
-        elif before == after == "bad":
-            revised[i] = "bad"
-        elif (before == "bad" and _neighbour(initial, i, -1, _SHORT) == "neargood") or (
-            after == "bad" and _neighbour(initial, i, 1, _SHORT) == "neargood"
-        ):
-            revised[i] = "good"
-        else:
-            revised[i] = "bad"
+    if "short" in initial:
+        before, after = _nearest(initial, _SHORT_NEARGOOD)
+        before_short, after_short = _nearest(initial, _SHORT)
+        for i, klass in enumerate(initial):
+            if klass != "short":
+                continue
+            if before[i] == after[i] == "good":
+                revised[i] = "good"
+            elif before[i] == after[i] == "bad":
+                revised[i] = "bad"
+            elif (before[i] == "bad" and before_short[i] == "neargood") or (
+                after[i] == "bad" and after_short[i] == "neargood"
+            ):
+                revised[i] = "good"
+            else:
+                revised[i] = "bad"
     final = list(revised)
-    for i, klass in enumerate(revised):
-        if klass != "neargood":
-            continue
-        before = _neighbour(revised, i, -1, _SHORT_NEARGOOD)
-        after = _neighbour(revised, i, 1, _SHORT_NEARGOOD)
-        final[i] = "bad" if before == after == "bad" else "good"
+    if "neargood" in revised:
+        before, after = _nearest(revised, _SHORT_NEARGOOD)
+        for i, klass in enumerate(revised):
+            if klass == "neargood":
+                final[i] = "bad" if before[i] == after[i] == "bad" else "good"
     for i, block in enumerate(blocks):
         if final[i] == "good" or initial[i] != "short" or not block.is_heading_shaped:
             continue
@@ -289,6 +296,15 @@ def is_page_dump(
         else (PAGE_DUMP_CHROME_SHARE, PAGE_DUMP_RUN_SHARE)
     )
     return chrome >= count * chrome_share and in_runs >= count * run_share
+
+
+def _may_be_page_dump(paragraphs: list[str], extracted: bool, taken: int) -> bool:
+    """`is_page_dump`'s test of menu-like runs with every short line counted as in one, which
+    only line lengths tell: a text that fails it is no page dump whatever its classes, and
+    needs no stop-word count."""
+    count = len(paragraphs) + taken
+    short = sum(1 for p in paragraphs if len(p) < LENGTH_LOW) + taken
+    return short >= count * (EXTRACTED_RUN_SHARE if extracted else PAGE_DUMP_RUN_SHARE)
 
 
 def content_regions(
@@ -390,15 +406,18 @@ def strip_page_chrome(doc: Document) -> Document:
     stops = stopwords(doc.language) if doc.language else frozenset()
     if not stops:
         return doc
-    plain = [_block(p, stops) for p in paragraphs]
-    blocks = _mark_link_runs(plain)
-    classes = classify(blocks)
     extracted = doc.format == "html"
+    if not _may_be_page_dump(paragraphs, extracted, taken):
+        return doc
+    plain = [_block(p, stops) for p in paragraphs]
+    menu_like, unended = _link_shapes(plain)
+    blocks = _mark_link_runs(plain, menu_like)
+    classes = classify(blocks)
     if not any(c == "good" for c in classes) or not is_page_dump(blocks, classes, extracted, taken):
         return doc  # article text, or no prose at all (a list, a table): not ours to cut
     # Around the article every list is the page's; inside it, a table or a list of dates is
     # the article's own: figures count as chrome only for finding where the article is.
-    strict_blocks = _mark_link_runs(plain, figures_too=True)
+    strict_blocks = _mark_link_runs(plain, unended)
     strict = classify(strict_blocks)
     first, last = main_region(strict, strict_blocks, MAX_GAP, title_anchor(paragraphs, doc.title))
     drop = [c != "good" or not first <= i <= last for i, c in enumerate(classes)]

@@ -3,10 +3,27 @@ article, its lists and tables included, is left alone."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cleaners import clean
-from cleaners.chrome import strip_page_chrome, strip_trailing_link_list, title_anchor
+from cleaners.chrome import (
+    Klass,
+    _block,
+    _link_shapes,
+    _mark_link_runs,
+    _may_be_page_dump,
+    _nearest,
+    classify,
+    is_page_dump,
+    stopwords,
+    strip_page_chrome,
+    strip_trailing_link_list,
+    title_anchor,
+)
 from cleaners.document import Document, Removal
 
 ARTICLE = [
@@ -155,3 +172,47 @@ def test_a_trailing_list_of_steps_or_facts_stays() -> None:
     steps = ["- Boil the water.", "- Add the pears and the honey.", "- Stir for ten minutes."]
     doc = Document(text="\n\n".join([*ARTICLE, *steps]), language="en")
     assert strip_trailing_link_list(doc) is doc
+
+
+CLASSES: list[Klass] = ["good", "neargood", "short", "bad"]
+
+
+def _nearest_one(classes: list[Klass], index: int, step: int, skip: frozenset[str]) -> Klass:
+    index += step
+    while 0 <= index < len(classes):
+        if classes[index] not in skip:
+            return classes[index]
+        index += step
+    return "bad"
+
+
+@given(st.lists(st.sampled_from(CLASSES), max_size=40), st.sets(st.sampled_from(CLASSES)))
+def test_nearest_is_the_nearest_class_not_skipped_on_each_side(
+    classes: list[Klass], skip: set[str]
+) -> None:
+    before, after = _nearest(classes, frozenset(skip))
+    assert before == [_nearest_one(classes, i, -1, frozenset(skip)) for i in range(len(classes))]
+    assert after == [_nearest_one(classes, i, 1, frozenset(skip)) for i in range(len(classes))]
+
+
+SHORT_LINES = [*MENU[:6], *TEASERS, "Scores: 3-1", "| a | b |", "2019", "Read more."]
+
+
+# Prose and short lines in any proportion and order: texts on both sides of the short-line test.
+@given(
+    st.lists(st.sampled_from(ARTICLE), max_size=50),
+    st.lists(st.sampled_from(SHORT_LINES), max_size=30),
+    st.randoms(),
+    st.integers(0, 12),
+    st.booleans(),
+)
+def test_a_text_with_too_few_short_lines_is_never_a_page_dump(
+    prose: list[str], short: list[str], order: random.Random, taken: int, extracted: bool
+) -> None:
+    paragraphs = prose + short
+    order.shuffle(paragraphs)
+    plain = [_block(p, stopwords("en")) for p in paragraphs]
+    menu_like, _ = _link_shapes(plain)
+    blocks = _mark_link_runs(plain, menu_like)
+    if is_page_dump(blocks, classify(blocks), extracted, taken):
+        assert _may_be_page_dump(paragraphs, extracted, taken)
