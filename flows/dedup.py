@@ -332,10 +332,12 @@ class Deduplicator:
         reps = np.array(sorted(first_of_text.values()), dtype=np.int64)
         node_of = {int(r): n for n, r in enumerate(reps)}
 
-        pairs = self._pairs_within_run(reps)
+        copies = self._copies_within_run(reps)
         earlier, earlier_pairs = self._pairs_with_published(reps)
         links = _Links(len(reps) + len(earlier))
-        self._verify(links, reps, pairs, earlier, earlier_pairs)
+        for (a, b), kind in zip(copies[0].tolist(), copies[1].tolist(), strict=True):
+            links.link(a, b, kind)
+        self._verify_with_published(links, reps, earlier, earlier_pairs)
         canonical_of = self._clusters(links, reps, rank, earlier)
 
         decisions: list[Decision] = []
@@ -366,23 +368,26 @@ class Deduplicator:
     def _order(self, index: int) -> tuple[int, str, str, int]:
         return (-self._words[index], self._published[index] or "9999", self.ids[index], index)
 
-    def _pairs_within_run(self, reps: np.ndarray) -> np.ndarray:
-        """Candidate pairs of representatives (as node numbers), int64[k, 2], a < b."""
-        size = len(reps)
-        codes = np.zeros(0, dtype=np.int64)  # a * size + b, distinct
+    def _candidate_codes(self, reps: np.ndarray) -> Iterator[np.ndarray]:
+        """Candidate pairs of representatives (as node numbers a < b, coded a * size + b),
+        distinct within each yielded array: eight bands at a time, then the URL groups.
 
-        def merge(found: list[np.ndarray]) -> np.ndarray:
-            # Copies meet in most bands: keeping each pair once per band would hold dozens.
+        A pair found by several groups comes again in each (a copy meets its original in
+        nearly every band): the groups are verified one by one rather than merged first,
+        because texts that share paragraphs with hundreds of others (syndicated passages,
+        one site's leftover boilerplate) give millions of candidates, and holding them all
+        at once was the largest array of a run (0.6 GB for 100,000 such texts)."""
+        size = len(reps)
+
+        def distinct(found: list[np.ndarray]) -> np.ndarray:
             if not found:
-                return codes
+                return np.zeros(0, dtype=np.int64)
             both = np.concatenate(found)
-            low, high = both.min(axis=1), both.max(axis=1)
-            return np.unique(np.concatenate([codes, low * size + high]))
+            return np.unique(both.min(axis=1) * size + both.max(axis=1))
 
         for start in range(0, BANDS + LEAD_BANDS, 8):
-            # Eight bands at a time: the keys of every band at once would be the largest
-            # array of the run. Signature rows are gathered a chunk at a time for the same
-            # reason.
+            # Signature rows are gathered a chunk at a time: all of them at once would be a
+            # copy of every signature of the run.
             keys = np.concatenate(
                 [
                     _keys(self._rows(reps[at : at + CHUNK]), start, 8)
@@ -392,7 +397,8 @@ class Deduplicator:
             found: list[np.ndarray] = []
             for band in range(keys.shape[1]):
                 found.extend(_bucket_pairs(keys[:, band]))
-            codes = merge(found)
+            del keys
+            yield distinct(found)
         by_url: dict[str, list[int]] = {}
         for node, index in enumerate(reps.tolist()):
             url_key = self._url_keys[index]
@@ -403,8 +409,45 @@ class Deduplicator:
             if len(nodes) > 1:
                 same = np.zeros(len(nodes), dtype=np.int64)
                 found.extend(_bucket_pairs(same, np.asarray(nodes, dtype=np.int64)))
-        codes = merge(found)
-        return np.stack([codes // size, codes % size], axis=1)
+        yield distinct(found)
+
+    def _copies_within_run(self, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The verified copies among this run's representatives: pairs (a, b) of node
+        numbers, a < b, in ascending order, int64[k, 2], and the kind of each, int64[k]."""
+        size = len(reps)
+        shingles = np.frombuffer(self._shingles, dtype=np.int64)
+        hit_codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        hit_kinds: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        for codes in self._candidate_codes(reps):
+            # Pairs an earlier group already found to be copies need no second look; pairs it
+            # rejected are looked at again, which costs less than remembering them all.
+            codes = codes[~np.isin(codes, np.concatenate(hit_codes))]
+            for start in range(0, len(codes), CHUNK):
+                chunk = codes[start : start + CHUNK]
+                a, b = reps[chunk // size], reps[chunk % size]
+                kinds, _, _ = classify(
+                    self._rows(a)[:, :NUM_PERM],
+                    self._rows(b)[:, :NUM_PERM],
+                    shingles[a],
+                    shingles[b],
+                    np.zeros(len(chunk), dtype=bool),
+                    np.array(
+                        [
+                            _same_url(self._url_keys[x], self._url_keys[y])
+                            for x, y in zip(a.tolist(), b.tolist(), strict=True)
+                        ],
+                        dtype=bool,
+                    ),
+                )
+                hits = kinds > 0
+                hit_codes.append(chunk[hits])
+                hit_kinds.append(kinds[hits].astype(np.int64))
+        codes = np.concatenate(hit_codes)
+        kinds = np.concatenate(hit_kinds)
+        # Linked in ascending order of the pair, as one merged verification would have.
+        order = np.argsort(codes, kind="stable")
+        codes, kinds = codes[order], kinds[order]
+        return np.stack([codes // size, codes % size], axis=1), kinds
 
     def _pairs_with_published(
         self, reps: np.ndarray
@@ -435,37 +478,16 @@ class Deduplicator:
 
     # -- verification and clusters --------------------------------------------------------
 
-    def _verify(
+    def _verify_with_published(
         self,
         links: _Links,
         reps: np.ndarray,
-        pairs: np.ndarray,
         earlier: list[PublishedEntry],
         earlier_pairs: list[tuple[int, int]],
     ) -> None:
-        shingles = np.frombuffer(self._shingles, dtype=np.int64)
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            a, b = reps[chunk[:, 0]], reps[chunk[:, 1]]
-            kinds, _, _ = classify(
-                self._rows(a)[:, :NUM_PERM],
-                self._rows(b)[:, :NUM_PERM],
-                shingles[a],
-                shingles[b],
-                np.zeros(len(chunk), dtype=bool),
-                np.array(
-                    [
-                        _same_url(self._url_keys[x], self._url_keys[y])
-                        for x, y in zip(a.tolist(), b.tolist(), strict=True)
-                    ],
-                    dtype=bool,
-                ),
-            )
-            hits = kinds > 0
-            for (x, y), kind in zip(chunk[hits].tolist(), kinds[hits].tolist(), strict=True):
-                links.link(x, y, kind)
         if not earlier_pairs:
             return
+        shingles = np.frombuffer(self._shingles, dtype=np.int64)
         offset = len(reps)
         earlier_sigs = np.stack([e.minhash for e in earlier])
         earlier_shingles = np.array([e.shingles for e in earlier], dtype=np.int64)
