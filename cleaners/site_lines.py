@@ -30,6 +30,7 @@ MIN_DOCUMENTS = 3
 MIN_SHARE = 0.05
 
 _DIGITS = regex.compile(r"\d+")
+_NOT_LETTERS = regex.compile(r"[\W_]+")
 _SPACE = regex.compile(r"\s+")
 
 
@@ -52,10 +53,13 @@ def line_keys(doc: Document) -> frozenset[str]:
 
 
 def content_key(doc: Document) -> str:
-    """What tells one article from another on the same site: its longest paragraph. Copies of
-    an article (re-scrapes, other chrome, an update) share it and are counted once."""
+    """What tells one article from another on the same site: its longest paragraph, as letters
+    and digits only. Copies of an article (re-scrapes with other quotes and spacing, other
+    chrome) share it and are counted once; so do they when their URL names the same article
+    (flows/batches.py gives both)."""
     longest = max(doc.text.split("\n\n"), key=len) if doc.text else ""
-    return line_key(longest)
+    folded = _NOT_LETTERS.sub(" ", longest.casefold()).strip()
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def is_site_line(documents_with_line: int, site_documents: int) -> bool:

@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from cleaners import clean
 from cleaners.assess import has_sentence
-from cleaners.fingerprint import Fingerprint, fingerprint
+from cleaners.fingerprint import Fingerprint, fingerprint, names_one_article
 from cleaners.site_lines import content_key, line_keys
 from flows.dedup import Member
 from flows.documents import RawDocument, Unusable
@@ -50,7 +50,9 @@ class Cleaned:
     # Keys of the lines that could be the site's own chrome, and of the article itself (see
     # cleaners.site_lines).
     lines: frozenset[str] = frozenset()
-    content: str = ""
+    # What makes two documents one article for that count: its content key and, where the
+    # URL names one article, that URL. A copy matching either is not counted again.
+    identities: tuple[str, ...] = ()
 
     def member(self) -> Member:
         return Member(
@@ -159,7 +161,10 @@ def _clean_timed(raw: RawDocument, options: CleanOptions) -> Cleaned | Unusable:
         )
     if not record["site"]:
         return Cleaned(record, fp)
-    return Cleaned(record, fp, line_keys(doc), content_key(doc))
+    identities = (content_key(doc),)
+    if names_one_article(fp.url_key):
+        identities += (f"url:{fp.url_key}",)
+    return Cleaned(record, fp, line_keys(doc), identities)
 
 
 def clean_batch(

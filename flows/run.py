@@ -211,7 +211,7 @@ def _run(
                 else:
                     spill.write(dumps(result.record) + "\n")
                     dedup.add(result.member())
-                    site_lines.add(result.record["site"], result.lines, result.content)
+                    site_lines.add(result.record["site"], result.lines, result.identities)
             progress.documents_done(len(results))
     summary.timings["read_and_clean"] = time.perf_counter() - stage
 

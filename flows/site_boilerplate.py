@@ -34,15 +34,18 @@ class SiteLines:
         self.documents: Counter[str] = Counter()
         self.counted: set[tuple[str, str]] = set()
 
-    def add(self, site: str | None, keys: frozenset[str], content: str) -> None:
+    def add(self, site: str | None, keys: frozenset[str], identities: tuple[str, ...]) -> None:
         """Count an article's lines, once per article: a copy of an article counted before
-        (in this run or an earlier one) would make its own text look like the site's."""
-        if not site or not content:
+        (in this run or an earlier one) would make its own text look like the site's. A copy
+        is a document sharing any identity (content key, article URL) with one counted."""
+        if not site or not identities:
             return
-        pair = (site, content)
-        if pair in self.counted or self.state.site_document_counted(site, content):
+        pairs = [(site, identity) for identity in identities]
+        if any(p in self.counted or self.state.site_document_counted(*p) for p in pairs):
+            # Its other identities are remembered too: a later copy may share only those.
+            self.counted.update(pairs)
             return
-        self.counted.add(pair)
+        self.counted.update(pairs)
         self.documents[site] += 1
         for key in keys:
             self.lines[(site, key)] += 1

@@ -93,6 +93,39 @@ def test_copies_of_one_article_teach_nothing(tmp_path: Path, run_cli: Any) -> No
     assert "Row 11" in records[0]["text"]
 
 
+def test_versions_of_one_article_teach_nothing(tmp_path: Path, run_cli: Any) -> None:
+    """An article scraped as it was updated (a new longest paragraph each time, the URL in
+    its tracking and AMP variants) and re-scraped with straight quotes is one article: its
+    short opening line is not the site's, though every version repeats it."""
+    body = _articles()[0]
+    opening = "Beauty company Coty is breaking out — in a good way."
+    title = "Coty takes a stake in Kylie Cosmetics"
+    urls = [
+        "https://courier.example/2019/11/coty-stake",
+        "https://courier.example/2019/11/coty-stake?utm_source=feed",
+        "https://courier.example/2019/11/coty-stake/amp",
+        "https://m.courier.example/2019/11/coty-stake/",
+    ]
+    versions = []
+    for n, url in enumerate(urls):
+        update = " ".join([f"Update {n}: shares moved again in late trading"] * (12 + 4 * n))
+        text = f"{opening}\n{update}.\n{body}"
+        versions.append({"id": f"u{n}", "url": url, "title": title, "text": text})
+    requoted = body.replace("’", "'").replace("“", '"').replace("”", '"')
+    home = "https://courier.example/"
+    versions.append({"id": "q", "url": home, "title": title, "text": f"{opening}\n{requoted}"})
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "versions.jsonl").write_text("\n".join(json.dumps(v) for v in versions) + "\n")
+    out = tmp_path / "out"
+    assert run_cli("clean", str(inputs), out=out)[0] == 0
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    rejected = [json.loads(line) for line in (out / "rejected.jsonl").read_text().splitlines()]
+    texts = [r["text"] for r in records] + [r["record"]["text"] for r in rejected]
+    assert len(texts) == len(versions)
+    assert all(t.startswith(opening) for t in texts), "the opening line is the article's"
+
+
 def test_reading_the_same_inputs_again_changes_nothing(tmp_path: Path, run_cli: Any) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
