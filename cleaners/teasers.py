@@ -17,6 +17,10 @@ groups that reaches the end of the text.
 
 from __future__ import annotations
 
+import re
+
+import regex
+
 from cleaners.document import Document, Removal
 from cleaners.text_shape import is_headline_shaped, word_count
 
@@ -28,7 +32,19 @@ MAX_KICKER_WORDS = 12
 # The teaser under a headline is a sentence or two.
 MAX_TEASER_WORDS = 80
 RULE_ID = "teasers.kicker-grid"
+GLUED_RULE_ID = "teasers.glued-strip"
 CATEGORY = "related_links"
+# A strip of teasers that lost its line breaks: kicker, headline, kicker, headline... in one
+# paragraph. A kicker here is two or more words in capitals followed by a capitalised word.
+MIN_GLUED_KICKERS = 3
+# At most this many words per kicker on average: a teaser is a headline, not a story.
+MAX_WORDS_PER_GLUED_KICKER = 30
+_GLUED_KICKER = regex.compile(
+    r"(?<![\p{L}\p{N}])\p{Lu}[\p{Lu}'’-]+(?:\s+\p{Lu}[\p{Lu}'’-]+)+[’'\"]?\s+(?=\p{Lu}\p{Ll})"
+)
+# The cheap test before the one above: two words in capitals in a row, which most paragraphs
+# do not hold.
+_TWO_CAPITAL_WORDS = re.compile(r"[A-Z]{2,}[\s'’-]+[A-Z]{2,}")
 
 
 def is_kicker(paragraph: str) -> bool:
@@ -74,12 +90,33 @@ def teaser_grid_start(paragraphs: list[str]) -> int | None:
     return next((i for i in range(1, count) if (groups[i] or 0) >= MIN_GROUPS), None)
 
 
+def is_glued_teaser_strip(paragraph: str) -> bool:
+    """'RANDY ANDY Andrew parties in unearthed pics ... TIME TRAVELLER Conspiracy theorists
+    say ... ‘NAÏVE AND TRUSTING’ Grace Millane ...': teasers whose line breaks were lost."""
+    if not _TWO_CAPITAL_WORDS.search(paragraph):
+        return False
+    kickers = sum(1 for _ in _GLUED_KICKER.finditer(paragraph))
+    return (
+        kickers >= MIN_GLUED_KICKERS
+        and word_count(paragraph) <= kickers * MAX_WORDS_PER_GLUED_KICKER
+    )
+
+
 def strip_teaser_grid(doc: Document) -> Document:
     paragraphs = doc.text.split("\n\n") if doc.text else []
-    if sum(1 for p in paragraphs if is_kicker(p)) < MIN_GROUPS:
-        return doc  # the cheap test: most texts hold no capitalised label at all
-    start = teaser_grid_start(paragraphs)
-    if start is None:
+    removals = [Removal(GLUED_RULE_ID, CATEGORY, p) for p in paragraphs if is_glued_teaser_strip(p)]
+    if removals and len(removals) < len(paragraphs):
+        strips = {r.text for r in removals}
+        paragraphs = [p for p in paragraphs if p not in strips]
+    else:
+        removals = []
+    start = None
+    if sum(1 for p in paragraphs if is_kicker(p)) >= MIN_GROUPS:
+        # (the cheap test first: most texts hold no capitalised label at all)
+        start = teaser_grid_start(paragraphs)
+    if start is not None:
+        removals += [Removal(RULE_ID, CATEGORY, p) for p in paragraphs[start:]]
+        paragraphs = paragraphs[:start]
+    if not removals:
         return doc
-    removals = [Removal(RULE_ID, CATEGORY, p) for p in paragraphs[start:]]
-    return doc.removing(removals, "\n\n".join(paragraphs[:start]))
+    return doc.removing(removals, "\n\n".join(paragraphs))

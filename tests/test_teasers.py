@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cleaners.document import Document
 from cleaners.pipeline import clean
-from cleaners.teasers import RULE_ID, is_kicker, strip_teaser_grid
+from cleaners.teasers import RULE_ID, is_glued_teaser_strip, is_kicker, strip_teaser_grid
 
 ARTICLE = [
     "Stadia, Google's streaming gaming platform, launches today with a handful of games.",
@@ -65,3 +65,26 @@ def test_the_pipeline_takes_the_pitch_above_a_grid_in_the_next_round() -> None:
     cleaned = clean("\n\n".join(ARTICLE * 3 + pitch + GRID))
     assert "FAR OUT, MAN" not in cleaned.text and "Want more stories" not in cleaned.text
     assert cleaned.text.endswith(ARTICLE[-1])
+
+
+GLUED = (
+    "RANDY ANDY Andrew parties in unearthed pics despite claiming he avoids PDAs TIME TRAVELLER "
+    "Conspiracy theorists say they've spotted Greta Thunberg in 120-year-old pic ‘NAÏVE AND "
+    "TRUSTING’ Grace Millane gave man on site a list EYE POPPING Russian Popeye has tricep removed"
+)
+
+
+def test_a_teaser_strip_without_line_breaks_goes_wherever_it_is() -> None:
+    text = [ARTICLE[0], GLUED, ARTICLE[2]]
+    cleaned = strip_teaser_grid(_doc(text))
+    assert cleaned.text == "\n\n".join([ARTICLE[0], ARTICLE[2]])
+    assert [(r.rule, r.text) for r in cleaned.removed] == [("teasers.glued-strip", GLUED)]
+
+
+def test_acronyms_and_one_shouted_phrase_are_prose() -> None:
+    for paragraph in (
+        "The US EPA Administrator said NASA and ESA would work with the UK MOD on a plan.",
+        "The sign read GET OUT NOW The crowd ignored it, and the POLICE CHIEF Said nothing.",
+        GLUED.lower(),
+    ):
+        assert not is_glued_teaser_strip(paragraph)
