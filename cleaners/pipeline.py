@@ -19,6 +19,7 @@ from cleaners.chrome import strip_page_chrome, strip_trailing_link_list
 from cleaners.decode import decode
 from cleaners.document import Document, Format, Repair
 from cleaners.echoes import drop_metadata_echoes
+from cleaners.glued import strip_glued_boilerplate
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
 from cleaners.mojibake import repair_mojibake
@@ -91,6 +92,7 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     doc = _until_stable(
         doc, lambda d: take_header(strip_teaser_grid(strip_boilerplate(d, rules, seen)))
     )
+    doc = strip_glued_boilerplate(doc, rules)
     doc = strip_trailing_link_list(strip_page_chrome(doc))
     return assess(doc)
 

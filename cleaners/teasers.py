@@ -93,7 +93,10 @@ def teaser_grid_start(paragraphs: list[str]) -> int | None:
 def is_glued_teaser_strip(paragraph: str) -> bool:
     """'RANDY ANDY Andrew parties in unearthed pics ... TIME TRAVELLER Conspiracy theorists
     say ... ‘NAÏVE AND TRUSTING’ Grace Millane ...': teasers whose line breaks were lost."""
-    if not _TWO_CAPITAL_WORDS.search(paragraph):
+    # Cheap tests first: three kickers need three pairs of words in capitals, and words.
+    if paragraph.count(" ") < 3 * MIN_GLUED_KICKERS:
+        return False
+    if len(_TWO_CAPITAL_WORDS.findall(paragraph)) < MIN_GLUED_KICKERS:
         return False
     kickers = sum(1 for _ in _GLUED_KICKER.finditer(paragraph))
     return (

@@ -1,0 +1,95 @@
+"""Boilerplate glued into a paragraph: text whose line breaks an extractor lost.
+
+Some extractors join the blocks of a page without a space, so a long "paragraph" holds the
+article's sentences and the page's widgets end to end:
+
+    ...in the annual Fan Vote.You may also like...Who will make the Rock Hall in 2020?
+    ...November 19, 2019Updated at 1:23 p.m.
+    ...on the go BY CLICKING HEREHome Depot shares are up 39 percent...
+
+The seams still show: a sentence's end, a figure or a lower-case word run straight into a
+capital. A long paragraph is cut at those seams into pieces, each piece is tried against the
+paragraph rules as if it were a line of its own, and the pieces a rule takes go (recorded like
+any removal). What stays is joined back exactly as it was: the text around a seam is never
+changed, only pieces are taken out.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import regex
+
+from cleaners.document import Document, Removal
+from cleaners.rules import Rule, RuleSet, default_rules
+from cleaners.strip import Zones
+
+# Only paragraphs this long are searched for seams: shorter ones are lines already, and the
+# rules have seen them whole.
+MIN_GLUED_WORDS = 60
+# Pieces longer than this are left whole: with no seam inside, a piece may hold the article's
+# own sentences before the widget text a rule recognises at its end.
+MAX_PIECE_WORDS = 40
+# A seam is a capital straight after
+# - sentence punctuation, or a closing bracket or quote ("Beacon.CLEVELAND", ".”The"), but not
+#   an initial's full stop ("U.S.", "J.R.R.") nor an opening quote (', "Out There"');
+# - a figure ("2019Updated");
+# - a lower-case word of two letters at least ("VoteYou"; "McDonald" and "LeBron" hold none);
+# or a capitalised word straight after a word in capitals of three letters at least
+# ("HEREHome"; "ZDNet" holds none).
+_SEAM = regex.compile(
+    r"(?<=[.!?…]|\S[)\]\"”’])(?<!(?:^|[^\p{L}])\p{Lu}\.)(?=\p{Lu})"
+    r"|(?<=\d|\p{Ll}\p{Ll})(?=\p{Lu})"
+    r"|(?<=(?:^|\s)\p{Lu}{3,})(?=\p{Lu}\p{Ll})"
+)
+# The cheap test first: most paragraphs have a space after every sentence.
+_ANY_SEAM = regex.compile(r"[.!?…)\]\"”’\d\p{Ll}]\p{Lu}")
+
+
+def pieces(paragraph: str) -> list[str]:
+    """The paragraph cut at its seams; joined, the pieces are the paragraph again."""
+    cuts = [m.start() for m in _SEAM.finditer(paragraph)]
+    bounds = [0, *cuts, len(paragraph)]
+    return [paragraph[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _taking_rule(piece: str, rules: RuleSet, zones: Zones, index: int) -> Rule | None:
+    words = piece.count(" ") + 1
+    if words > MAX_PIECE_WORDS:
+        return None
+    for rule in rules.applicable(words).candidates(piece):
+        if rule.remove == "match" or not zones.allows(rule, index):
+            continue
+        if rule.matches(piece, words) is not None:
+            return rule
+    return None
+
+
+def strip_glued_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
+    if not doc.text:
+        return doc
+    rules = rules or default_rules()
+    paragraphs = doc.text.split("\n\n")
+    zones = Zones.of(len(paragraphs))
+    removals: list[Removal] = []
+    changed = False
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.count(" ") + 1 < MIN_GLUED_WORDS or not _ANY_SEAM.search(paragraph):
+            continue
+        parts = pieces(paragraph)
+        if len(parts) < 2:
+            continue
+        kept: list[str] = []
+        for part in parts:
+            piece = part.strip()
+            rule = _taking_rule(piece, rules, zones, index) if piece else None
+            if rule is None:
+                kept.append(part)
+            else:
+                removals.append(Removal(rule.id, rule.category, piece))
+        if len(kept) < len(parts):
+            paragraphs[index] = "".join(kept).strip()
+            changed = True
+    if not changed:
+        return doc
+    return doc.removing(removals, "\n\n".join(p for p in paragraphs if p))
