@@ -22,13 +22,15 @@ import regex
 
 from cleaners.document import Document, Removal
 from cleaners.rules import Rule, RuleSet, default_rules
-from cleaners.strip import Zones
+from cleaners.strip import MAX_LIST_ITEMS, Zones
+from cleaners.text_shape import is_headline_shaped
 
 # Only paragraphs this long are searched for seams: shorter ones are lines already, and the
-# rules have seen them whole.
+# rules have seen them whole (30 found nothing more on the AEB residue).
 MIN_GLUED_WORDS = 60
 # Pieces longer than this are left whole: with no seam inside, a piece may hold the article's
-# own sentences before the widget text a rule recognises at its end.
+# own sentences before the widget text a rule recognises at its end (60 took a wire story's
+# lead along with the caption glued after it).
 MAX_PIECE_WORDS = 40
 # A seam is a capital straight after
 # - sentence punctuation, or a closing bracket or quote ("Beacon.CLEVELAND", ".”The"), but not
@@ -65,6 +67,13 @@ def _taking_rule(piece: str, rules: RuleSet, zones: Zones, index: int) -> Rule |
     return None
 
 
+def _is_list_item(piece: str) -> bool:
+    """A headline under a glued list heading ("You may also like...Who will make the Rock Hall
+    in 2020?Dave Matthews Band takes over Rock Hall Fan Vote"): short, not ended by a full
+    stop (a question mark is a headline's)."""
+    return bool(piece) and is_headline_shaped(piece, max_words=20)
+
+
 def strip_glued_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
     if not doc.text:
         return doc
@@ -80,13 +89,22 @@ def strip_glued_boilerplate(doc: Document, rules: RuleSet | None = None) -> Docu
         if len(parts) < 2:
             continue
         kept: list[str] = []
+        listing: Rule | None = None  # a list heading just taken, and the items it takes
+        items = 0
         for part in parts:
             piece = part.strip()
+            if listing is not None and items < MAX_LIST_ITEMS and _is_list_item(piece):
+                removals.append(Removal(listing.id, listing.category, piece))
+                items += 1
+                continue
+            listing = None
             rule = _taking_rule(piece, rules, zones, index) if piece else None
             if rule is None:
                 kept.append(part)
-            else:
-                removals.append(Removal(rule.id, rule.category, piece))
+                continue
+            removals.append(Removal(rule.id, rule.category, piece))
+            if rule.remove == "list":
+                listing, items = rule, 0
         if len(kept) < len(parts):
             paragraphs[index] = "".join(kept).strip()
             changed = True

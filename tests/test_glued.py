@@ -68,3 +68,14 @@ def test_short_paragraphs_and_long_pieces_are_left_whole() -> None:
     # story, far longer than a widget, and a caption rule must not take it.
     long_piece = STORY + " A trader works on the floor. REUTERS/Brendan McDermid"
     assert strip_glued_boilerplate(Document(text=long_piece)).text == long_piece
+
+
+def test_a_glued_list_heading_takes_the_headlines_after_it() -> None:
+    glued = (
+        f"{STORY}You may also like...Who will make the Rock Hall in 2020?"
+        "Dave Matthews Band takes over Rock Hall Fan Vote"
+    )
+    cleaned = strip_glued_boilerplate(Document(text=glued))
+    assert cleaned.text == STORY
+    assert {r.rule for r in cleaned.removed} == {"related.heading"}
+    assert len(cleaned.removed) == 3
