@@ -35,13 +35,14 @@ MAX_PIECE_WORDS = 40
 # A seam is a capital straight after
 # - sentence punctuation, or a closing bracket or quote ("Beacon.CLEVELAND", ".”The"), but not
 #   an initial's full stop ("U.S.", "J.R.R.") nor an opening quote (', "Out There"');
-# - a figure ("2019Updated");
+# - a figure, before a capitalised word or the words "A" and "I" ("2019Updated", "2of4A
+#   shopper"; "5G" and "4K" are words);
 # - a lower-case word of two letters at least ("VoteYou"; "McDonald" and "LeBron" hold none);
 # or a capitalised word straight after a word in capitals of three letters at least
 # ("HEREHome"; "ZDNet" holds none).
 _SEAM = regex.compile(
     r"(?<=[.!?…]|\S[)\]\"”’])(?<!(?:^|[^\p{L}])\p{Lu}\.)(?=\p{Lu})"
-    r"|(?<=\d|\p{Ll}\p{Ll})(?=\p{Lu})"
+    r"|(?<=\p{Ll}\p{Ll})(?=\p{Lu})|(?<=\d)(?=\p{Lu}\p{Ll}|[AI]\s)"
     r"|(?<=(?:^|\s)\p{Lu}{3,})(?=\p{Lu}\p{Ll})"
 )
 # The cheap test first: most paragraphs have a space after every sentence.
