@@ -33,7 +33,8 @@ MIN_GLUED_WORDS = 60
 # lead along with the caption glued after it).
 MAX_PIECE_WORDS = 40
 # A seam is a capital straight after
-# - sentence punctuation, or a closing bracket or quote ("Beacon.CLEVELAND", ".”The"), but not
+# - sentence punctuation, or a closing bracket or quote ("Beacon.CLEVELAND", ".”The", and
+#   ".___Follow" where a rule of underscores separated a footer), but not
 #   an initial's full stop ("U.S.", "J.R.R.") nor an opening quote (', "Out There"');
 # - a figure, before a capitalised word or the words "A" and "I" ("2019Updated", "2of4A
 #   shopper"; "5G" and "4K" are words);
@@ -41,7 +42,7 @@ MAX_PIECE_WORDS = 40
 # or a capitalised word straight after a word in capitals of three letters at least
 # ("HEREHome"; "ZDNet" holds none).
 _SEAM = regex.compile(
-    r"(?<=[.!?…]|\S[)\]\"”’])(?<!(?:^|[^\p{L}])\p{Lu}\.)(?=\p{Lu})"
+    r"(?<=[.!?…]|\S[)\]\"”’])(?<!(?:^|[^\p{L}])\p{Lu}\.)(?=_*\p{Lu})"
     r"|(?<=\p{Ll}\p{Ll})(?=\p{Lu})|(?<=\d)(?=\p{Lu}\p{Ll}|[AI]\s)"
     r"|(?<=(?:^|\s)\p{Lu}{3,})(?=\p{Lu}\p{Ll})"
 )
