@@ -34,10 +34,13 @@ _NOT_LETTERS = regex.compile(r"[\W_]+")
 _SPACE = regex.compile(r"\s+")
 
 
+def _short_hash(folded: str) -> str:
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+
+
 def line_key(paragraph: str) -> str:
     """What a line is counted as: case, digits and spacing folded, hashed short."""
-    folded = _SPACE.sub(" ", _DIGITS.sub("0", paragraph.casefold())).strip()
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+    return _short_hash(_SPACE.sub(" ", _DIGITS.sub("0", paragraph.casefold())).strip())
 
 
 def reads_as_content(paragraph: str) -> bool:
@@ -58,8 +61,7 @@ def content_key(doc: Document) -> str:
     chrome) share it and are counted once; so do they when their URL names the same article
     (flows/batches.py gives both)."""
     longest = max(doc.text.split("\n\n"), key=len) if doc.text else ""
-    folded = _NOT_LETTERS.sub(" ", longest.casefold()).strip()
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+    return _short_hash(_NOT_LETTERS.sub(" ", longest.casefold()).strip())
 
 
 def is_site_line(documents_with_line: int, site_documents: int) -> bool:

@@ -41,11 +41,11 @@ class SiteLines:
         if not site or not identities:
             return
         pairs = [(site, identity) for identity in identities]
-        if any(p in self.counted or self.state.site_document_counted(*p) for p in pairs):
-            # Its other identities are remembered too: a later copy may share only those.
-            self.counted.update(pairs)
-            return
+        copy = any(p in self.counted or self.state.site_document_counted(*p) for p in pairs)
+        # A copy's other identities are remembered too: a later copy may share only those.
         self.counted.update(pairs)
+        if copy:
+            return
         self.documents[site] += 1
         for key in keys:
             self.lines[(site, key)] += 1
