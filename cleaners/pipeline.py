@@ -22,6 +22,7 @@ from cleaners.echoes import drop_metadata_echoes
 from cleaners.glued import strip_glued_boilerplate
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
+from cleaners.listing import strip_post_listing
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
 from cleaners.rules import RuleSet
@@ -86,6 +87,9 @@ def scrub_surrogates(text: str) -> tuple[str, tuple[Repair, ...]]:
 def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
+    # Before the rules: the later posts of a listing may hold lines a rule would take one by
+    # one, and the article's own share row stood between two blocks the rules should see apart.
+    doc = strip_post_listing(doc)
     seen: Candidates = {}
     # The teaser grid goes in the same rounds: once it is gone, the lines above it (a
     # newsletter pitch, a related-stories heading) are in the tail zone of the rules.
