@@ -44,15 +44,48 @@ MAX_PIECE_WORDS = 40
 _SEAM = regex.compile(
     r"(?<=[.!?…]|\S[)\]\"”’])(?<!(?:^|[^\p{L}])\p{Lu}\.)(?=_*\p{Lu})"
     r"|(?<=\p{Ll}\p{Ll})(?=\p{Lu})|(?<=\d)(?=\p{Lu}\p{Ll}|[AI]\s)"
-    r"|(?<=(?:^|\s)\p{Lu}{3,})(?=\p{Lu}\p{Ll})"
+    r"|(?<=(?<![\p{L}\p{N}])\p{Lu}{3,})(?=\p{Lu}\p{Ll})"
 )
 # The cheap test first: most paragraphs have a space after every sentence.
 _ANY_SEAM = regex.compile(r"[.!?…)\]\"”’\d\p{Ll}]\p{Lu}")
 
 
+# Names written in camel case: the capital inside them is no seam ("This slideshow requires
+# JavaScript." is one line for the rules).
+_CAMEL_CASE_NAMES = frozenset(
+    [
+        "javascript",
+        "youtube",
+        "wordpress",
+        "playstation",
+        "paypal",
+        "linkedin",
+        "whatsapp",
+        "tiktok",
+        "powerpoint",
+        "blackberry",
+        "mastercard",
+        "soundcloud",
+        "dreamworks",
+        "hubspot",
+    ]
+)
+
+
+def _inside_a_name(paragraph: str, cut: int) -> bool:
+    start, end = cut, cut
+    while start > 0 and paragraph[start - 1].isalpha():
+        start -= 1
+    while end < len(paragraph) and paragraph[end].isalpha():
+        end += 1
+    return paragraph[start:end].casefold() in _CAMEL_CASE_NAMES
+
+
 def pieces(paragraph: str) -> list[str]:
     """The paragraph cut at its seams; joined, the pieces are the paragraph again."""
-    cuts = [m.start() for m in _SEAM.finditer(paragraph)]
+    cuts = [
+        m.start() for m in _SEAM.finditer(paragraph) if not _inside_a_name(paragraph, m.start())
+    ]
     bounds = [0, *cuts, len(paragraph)]
     return [paragraph[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 

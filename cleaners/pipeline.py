@@ -89,14 +89,16 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
     # Before the rules: the later posts of a listing may hold lines a rule would take one by
     # one, and the article's own share row stood between two blocks the rules should see apart.
-    doc = strip_post_listing(doc)
+    # Glued pieces are tried before the rules that take a span out of running text, too: such
+    # a rule takes the evidence (a caption's credit, a button's label) and the seam with it.
+    # (A second pass after the rules found nothing more on the AEB residue.)
+    doc = strip_glued_boilerplate(strip_post_listing(doc), rules)
     seen: Candidates = {}
     # The teaser grid goes in the same rounds: once it is gone, the lines above it (a
     # newsletter pitch, a related-stories heading) are in the tail zone of the rules.
     doc = _until_stable(
         doc, lambda d: take_header(strip_teaser_grid(strip_boilerplate(d, rules, seen)))
     )
-    doc = strip_glued_boilerplate(doc, rules)
     doc = strip_trailing_link_list(strip_page_chrome(doc))
     return assess(doc)
 

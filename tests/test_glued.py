@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cleaners.document import Document
 from cleaners.glued import pieces, strip_glued_boilerplate
+from cleaners.pipeline import clean
 
 STORY = (
     "Dow component Home Depot reported third-quarter earnings that topped estimates as revenue "
@@ -30,6 +31,12 @@ def test_seams() -> None:
         "Updated at 1:23 p.m.",
     ]
     assert pieces("he said.”The next") == ["he said.”", "The next"]
+    # A word in capitals is a button's label after a full stop too.
+    assert pieces("weekday mornings.SUBSCRIBENov. 20, 2019") == [
+        "weekday mornings.",
+        "SUBSCRIBE",
+        "Nov. 20, 2019",
+    ]
 
 
 def test_no_seam_inside_names_initials_or_opening_quotes() -> None:
@@ -38,6 +45,7 @@ def test_no_seam_inside_names_initials_or_opening_quotes() -> None:
         "Ronald McDonald met LeBron James and J.R.R. Tolkien",
         'his book, "Out There" (Grand Central)',
         "ZDNet may earn a commission",
+        "This slideshow requires JavaScript, and the YouTube player a WordPress plugin.",
     ):
         assert pieces(text) == [text]
 
@@ -79,3 +87,15 @@ def test_a_glued_list_heading_takes_the_headlines_after_it() -> None:
     assert cleaned.text == STORY
     assert {r.rule for r in cleaned.removed} == {"related.heading"}
     assert len(cleaned.removed) == 3
+
+
+def test_a_glued_caption_goes_before_a_span_rule_takes_its_credit() -> None:
+    # The credit is what shows the caption for one: the pieces are tried before the rules
+    # that take a credit out of running text on its own.
+    caption = "The violent birth of a galaxy cluster, with gas shown in red (Image credit: TNG)"
+    text = f"{STORY}{caption}{CLOSING} {STORY}"
+    cleaned = clean(text)
+    assert caption not in cleaned.text
+    assert "galaxy" not in cleaned.text
+    assert cleaned.text.count(STORY) == 2
+    assert CLOSING in cleaned.text
