@@ -65,3 +65,11 @@ def test_clean_keeps_the_article_of_a_listing() -> None:
     cleaned = clean(text)
     assert cleaned.text == ARTICLE
     assert RULE_ID in {r.rule for r in cleaned.removed}
+
+
+def test_a_text_whose_lowering_changes_its_length_is_cut_at_the_same_places() -> None:
+    # "İ" lowers to two characters: offsets found in the lowered text would be off by one.
+    article = f"İstanbul: {ARTICLE}"
+    text = f"{ROW} {article} " + " ".join(f"{ROW} {post}" for post in POSTS)
+    assert len(text.lower()) != len(text)
+    assert strip_post_listing(Document(text=text)).text == article
