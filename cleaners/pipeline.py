@@ -22,12 +22,14 @@ from cleaners.echoes import drop_metadata_echoes
 from cleaners.glued import strip_glued_boilerplate
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
+from cleaners.links import strip_link_markup
 from cleaners.listing import strip_post_listing
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
 from cleaners.rules import RuleSet
 from cleaners.strip import Candidates, strip_boilerplate
 from cleaners.teasers import strip_teaser_grid
+from cleaners.unwrap import unwrap
 
 PIPELINE_VERSION = "1"
 
@@ -86,6 +88,7 @@ def scrub_surrogates(text: str) -> tuple[str, tuple[Repair, ...]]:
 
 def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
+    doc = rendering_stage(doc)
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
     # Before the rules: the later posts of a listing may hold lines a rule would take one by
     # one, and the article's own share row stood between two blocks the rules should see apart.
@@ -137,6 +140,18 @@ def repair_stage(doc: Document) -> Document:
     if not repairs:
         return doc
     return replace(doc, text=text, repairs=doc.repairs + repairs)
+
+
+def rendering_stage(doc: Document) -> Document:
+    """What an HTML-to-text renderer did to the text: link markup, and lines cut at a fixed
+    width. Before normalization, which makes every line a paragraph."""
+    text, removals, repairs = strip_link_markup(doc.text)
+    if doc.format == "text":
+        text, wraps = unwrap(text)
+        repairs += wraps
+    if text == doc.text:
+        return doc
+    return replace(doc, text=text, removed=doc.removed + removals, repairs=doc.repairs + repairs)
 
 
 def normalize_stage(doc: Document) -> Document:

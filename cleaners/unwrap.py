@@ -1,0 +1,70 @@
+"""Hard-wrapped text: paragraphs that a text renderer (html2text, lynx, a mail client) cut into
+lines of a fixed width, put back together.
+
+    WeWork is reportedly being investigated by the New York State Attorney
+    General. According to Reuters, the NYAG's questions include if WeWork
+    founder and former CEO Adam Neumann engaged in self-dealing.
+
+Every line of the input is a paragraph to the later stages, so a wrapped paragraph would reach
+the rules and the page-chrome classifier as fragments of sentences. A line break is a wrap when
+the next line's first word would not have fitted on the line: the renderer only breaks a line
+that is full. Lines that end short (a heading, a list item, a paragraph's last line) keep their
+break. Only a text whose lines show a fixed width is unwrapped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+from cleaners.document import Repair
+
+# Widths renderers wrap at (72 for mail, 76-80 for terminals and html2text, up to 100).
+MIN_WIDTH = 60
+MAX_WIDTH = 100
+# A wrapped text fills most of its lines to within a word of the width.
+MIN_FULL_LINES = 5
+MIN_FULL_SHARE = 0.4
+# How far short of the width a full line may end: the next word did not fit.
+_SLACK = 20
+
+
+def wrap_width(text: str) -> int | None:
+    """The width the text's lines were wrapped at, if they were."""
+    lengths = [len(line) for line in text.split("\n") if line.strip()]
+    if len(lengths) < MIN_FULL_LINES:
+        return None
+    longest = Counter(n for n in lengths if MIN_WIDTH <= n <= MAX_WIDTH)
+    if not longest or max(lengths) > MAX_WIDTH:
+        return None
+    width = max(longest)
+    full = sum(1 for n in lengths if width - _SLACK < n <= width)
+    if full < MIN_FULL_LINES or full < MIN_FULL_SHARE * len(lengths):
+        return None
+    return width
+
+
+def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
+    """The text with its wrapped lines joined; a repair says how many breaks went."""
+    # Wrapped lines are separated by a lone line break: a text whose breaks all come in pairs
+    # (one blank line between paragraphs, as extractors write) has none.
+    if text.count("\n") == 2 * text.count("\n\n"):
+        return text, ()
+    width = wrap_width(text)
+    if width is None:
+        return text, ()
+    lines = text.split("\n")
+    out = [lines[0]]
+    joined = 0
+    for previous, line in itertools.pairwise(lines):
+        first_word = line.lstrip().split(" ", 1)[0]
+        if previous.strip() and first_word and len(previous) + 1 + len(first_word) > width:
+            # A word broken at its hyphen ("self-" / "dealing") is joined without a space.
+            glue = "" if previous.endswith("-") and previous[-2:-1].isalpha() else " "
+            out[-1] = f"{out[-1].rstrip()}{glue}{line.lstrip()}"
+            joined += 1
+        else:
+            out.append(line)
+    if not joined:
+        return text, ()
+    return "\n".join(out), (Repair("hard_wraps", joined),)
