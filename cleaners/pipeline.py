@@ -1,6 +1,9 @@
 """The cleaning stages composed: raw input in, a clean `Document` out.
 
-    decode -> extract -> repair -> normalize -> strip -> header -> chrome -> assess
+    decode -> extract -> rendering -> repair -> normalize -> listing, glued -> strip,
+    teasers, header -> chrome -> assess
+
+(rendering: link markup and hard wraps an HTML-to-text renderer left.)
 
 Each stage is a pure function of a `Document`; this module only orders them. It can be used
 without Prefect and without any of `flows/`: ``from cleaners import clean``.
