@@ -15,7 +15,10 @@ break. Only a text whose lines show a fixed width is unwrapped.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
+
+import regex
 
 from cleaners.document import Repair
 
@@ -25,13 +28,30 @@ MAX_WIDTH = 100
 # A wrapped text fills most of its lines to within a word of the width.
 MIN_FULL_LINES = 5
 MIN_FULL_SHARE = 0.4
+_UNSPACED = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}ー。、]"
+)
+# Characters two columns wide (East Asian Wide and Fullwidth, the common blocks): a plain
+# character class, which the standard library's engine scans in C.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 # How far short of the width a full line may end: the next word did not fit.
 _SLACK = 20
 
 
+def _columns(line: str) -> int:
+    """The width of a line on a terminal, which is what a renderer fills: Chinese, Japanese
+    and Korean characters take two columns."""
+    if line.isascii():
+        return len(line)
+    return len(line) + len(_WIDE.findall(line))
+
+
 def wrap_width(text: str) -> int | None:
     """The width the text's lines were wrapped at, if they were."""
-    lengths = [len(line) for line in text.split("\n") if line.strip()]
+    lengths = [_columns(line) for line in text.split("\n") if line.strip()]
     if len(lengths) < MIN_FULL_LINES:
         return None
     longest = Counter(n for n in lengths if MIN_WIDTH <= n <= MAX_WIDTH)
@@ -42,6 +62,17 @@ def wrap_width(text: str) -> int | None:
     if full < MIN_FULL_LINES or full < MIN_FULL_SHARE * len(lengths):
         return None
     return width
+
+
+def _glue(before: str, after: str) -> str:
+    """What goes between a wrapped line and the next: a space, except after a word broken at
+    its hyphen ("self-" / "dealing") and between characters of a script written without
+    spaces (Chinese, Japanese, Thai), where the renderer cut inside a word."""
+    if before.endswith("-") and before[-2:-1].isalpha():
+        return ""
+    if _UNSPACED.match(before[-1:]) and _UNSPACED.match(after[:1]):
+        return ""
+    return " "
 
 
 def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
@@ -58,9 +89,12 @@ def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
     joined = 0
     for previous, line in itertools.pairwise(lines):
         first_word = line.lstrip().split(" ", 1)[0]
-        if previous.strip() and first_word and len(previous) + 1 + len(first_word) > width:
-            # A word broken at its hyphen ("self-" / "dealing") is joined without a space.
-            glue = "" if previous.endswith("-") and previous[-2:-1].isalpha() else " "
+        if (
+            previous.strip()
+            and first_word
+            and _columns(previous) + 1 + _columns(first_word) > width
+        ):
+            glue = _glue(previous.rstrip(), line.lstrip())
             out[-1] = f"{out[-1].rstrip()}{glue}{line.lstrip()}"
             joined += 1
         else:

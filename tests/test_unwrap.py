@@ -67,3 +67,15 @@ def test_clean_sees_whole_paragraphs() -> None:
     cleaned = clean(_wrapped(PARAGRAPHS))
     assert cleaned.paragraphs == PARAGRAPHS
     assert "hard_wraps" in {r.kind for r in cleaned.repairs}
+
+
+def test_lines_of_a_script_without_spaces_are_joined_without_one() -> None:
+    # Wrapped at 80 columns: 40 characters two columns wide each.
+    line = "先日、不正に改造したを販売したとして、商標法違反の疑いで二十代の男性が逮捕されたと"
+    lines = [line[:39] + "さ" for _ in range(6)]
+    text = "\n".join([*lines, "れたというニュースを耳にしました。"])
+    assert wrap_width(text) == 80
+    unwrapped = unwrap(text)[0]
+    assert "\n" not in unwrapped
+    assert " " not in unwrapped
+    assert unwrapped == "".join(lines) + "れたというニュースを耳にしました。"
