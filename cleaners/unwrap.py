@@ -81,10 +81,13 @@ def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
     # (one blank line between paragraphs, as extractors write) has none.
     if text.count("\n") == 2 * text.count("\n\n"):
         return text, ()
+    # A line longer than any width: the usual case (C loops only: a split and a max of lengths).
+    lines = text.split("\n")
+    if max(map(len, lines)) > MAX_WIDTH:
+        return text, ()
     width = wrap_width(text)
     if width is None:
         return text, ()
-    lines = text.split("\n")
     out = [lines[0]]
     joined = 0
     for previous, line in itertools.pairwise(lines):
