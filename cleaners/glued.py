@@ -109,16 +109,29 @@ def _is_list_item(piece: str) -> bool:
     return bool(piece) and is_headline_shaped(piece, max_words=20)
 
 
-def strip_glued_boilerplate(doc: Document, rules: RuleSet | None = None) -> Document:
+# A paragraph all of whose pieces stay, with where it stood (in the head zone, in the tail
+# zone): the same paragraph in the same zones keeps them all again.
+Whole = set[tuple[str, bool, bool]]
+
+
+def strip_glued_boilerplate(
+    doc: Document, rules: RuleSet | None = None, whole: Whole | None = None
+) -> Document:
+    """`whole` remembers the paragraphs that kept all their pieces, for a caller that strips
+    the same document again (the pipeline does until it is stable)."""
     if not doc.text:
         return doc
     rules = rules or default_rules()
+    whole = set() if whole is None else whole
     paragraphs = doc.text.split("\n\n")
     zones = Zones.of(len(paragraphs))
     removals: list[Removal] = []
     changed = False
     for index, paragraph in enumerate(paragraphs):
         if paragraph.count(" ") + 1 < MIN_GLUED_WORDS or not _ANY_SEAM.search(paragraph):
+            continue
+        place = (paragraph, index < zones.head_end, index >= zones.tail_start)
+        if place in whole:
             continue
         parts = pieces(paragraph)
         if len(parts) < 2:
@@ -143,6 +156,8 @@ def strip_glued_boilerplate(doc: Document, rules: RuleSet | None = None) -> Docu
         if len(kept) < len(parts):
             paragraphs[index] = "".join(kept).strip()
             changed = True
+        else:
+            whole.add(place)
     if not changed:
         return doc
     return doc.removing(removals, "\n\n".join(p for p in paragraphs if p))

@@ -19,10 +19,11 @@ import regex
 from cleaners.assess import assess
 from cleaners.byline import metadata_from_bylines
 from cleaners.chrome import strip_page_chrome, strip_trailing_link_list
+from cleaners.comments import strip_comment_thread
 from cleaners.decode import decode
 from cleaners.document import Document, Format, Repair
 from cleaners.echoes import drop_metadata_echoes
-from cleaners.glued import strip_glued_boilerplate
+from cleaners.glued import Whole, strip_glued_boilerplate
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
 from cleaners.links import strip_link_markup
@@ -95,15 +96,21 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
     # Before the rules: the later posts of a listing may hold lines a rule would take one by
     # one, and the article's own share row stood between two blocks the rules should see apart.
-    # Glued pieces are tried before the rules that take a span out of running text, too: such
-    # a rule takes the evidence (a caption's credit, a button's label) and the seam with it.
-    # (A second pass after the rules found nothing more on the AEB residue.)
-    doc = strip_glued_boilerplate(strip_post_listing(doc), rules)
+    doc = strip_comment_thread(strip_post_listing(doc))
     seen: Candidates = {}
-    # The teaser grid goes in the same rounds: once it is gone, the lines above it (a
-    # newsletter pitch, a related-stories heading) are in the tail zone of the rules.
+    whole: Whole = set()
+    # Each round tries the glued pieces before the rules that take a span out of running
+    # text: such a rule takes the evidence (a caption's credit, a button's label) and the seam
+    # with it. The teaser grid goes in the same rounds: once it is gone, the lines above it (a
+    # newsletter pitch, a related-stories heading) are in the tail zone of the rules. Rounds
+    # run until nothing changes, so that cleaning the output again changes nothing either.
     doc = _until_stable(
-        doc, lambda d: take_header(strip_teaser_grid(strip_boilerplate(d, rules, seen)))
+        doc,
+        lambda d: take_header(
+            strip_teaser_grid(
+                strip_boilerplate(strip_glued_boilerplate(d, rules, whole), rules, seen)
+            )
+        ),
     )
     doc = strip_trailing_link_list(strip_page_chrome(doc))
     return assess(doc)
