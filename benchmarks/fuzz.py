@@ -120,8 +120,8 @@ class Inputs:
     def one(self) -> tuple[str, str | bytes, str, dict[str, Any]]:
         """(kind, content, format, metadata) of the next input."""
         kind = self.rng.choices(
-            ("unicode", "bytes", "pieces", "html", "mutated", "long"),
-            weights=(20, 10, 30, 15, 20, 5),
+            ("unicode", "bytes", "pieces", "html", "mutated", "long", "rendered"),
+            weights=(20, 10, 25, 15, 20, 5, 5),
         )[0]
         content, fmt = getattr(self, kind)()
         return kind, content, fmt, self.metadata()
@@ -165,6 +165,41 @@ class Inputs:
             parts.append(self.piece())
             parts.append(self.rng.choice(SEPARATORS))
         return "".join(parts), "text"
+
+    def rendered(self) -> tuple[str, str]:
+        """What an HTML-to-text renderer writes: Markdown links (some with no definition,
+        some broken), images, share rows, lines wrapped at a width, CJK text."""
+        rng = self.rng
+        labels = [str(n) for n in range(1, rng.randrange(2, 12))]
+        parts = []
+        for _ in range(rng.randrange(1, 30)):
+            sentence = f"{self.piece()} {rng.choice(SENTENCES)}"
+            roll = rng.random()
+            if roll < 0.3:
+                sentence = f"[{sentence[:20]}][{rng.choice(labels)}]{sentence[20:]}"
+            elif roll < 0.45:
+                sentence = f"{sentence} [more](https://example.com/{rng.randrange(99)})"
+            elif roll < 0.55:
+                sentence = f"![{sentence[:10]}](https://example.com/i.jpg) {sentence}"
+            elif roll < 0.65:
+                sentence = f"Whatsapp Facebook Pint Baixar {sentence}"
+            elif roll < 0.7:
+                sentence = sentence.replace("]", "").replace("[", "[[")
+            parts.append(sentence)
+        text = "\n\n".join(parts)
+        if rng.random() < 0.7:
+            width = rng.choice((40, 60, 72, 80, 100, 120))
+            text = "\n\n".join(
+                "\n".join(p[i : i + width] for i in range(0, len(p), width))
+                for p in text.split("\n\n")
+            )
+        if rng.random() < 0.7:
+            tails = ("ab-c", "Advertisement", "", "9")
+            text += "\n\n" + "\n".join(
+                f"[{label}]: https://example.com/{'x' * rng.randrange(0, 120)}\n{rng.choice(tails)}"
+                for label in labels
+            )
+        return text, "text"
 
     def html(self) -> tuple[str | bytes, str]:
         rng = self.rng
