@@ -95,7 +95,9 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     doc = rendering_stage(doc)
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
     # Before the rules: the later posts of a listing may hold lines a rule would take one by
-    # one, and the article's own share row stood between two blocks the rules should see apart.
+    # one, and the article's own share row stood between two blocks the rules should see apart;
+    # a comment thread's heading ("Comments") is a line a rule takes, and with it where the
+    # thread starts.
     doc = strip_comment_thread(strip_post_listing(doc))
     seen: Candidates = {}
     whole: Whole = set()
