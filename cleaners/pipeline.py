@@ -3,7 +3,7 @@
     decode -> extract -> rendering -> repair -> normalize -> listing, glued -> strip,
     teasers, header -> chrome -> assess
 
-(rendering: link markup and hard wraps an HTML-to-text renderer left.)
+(rendering: the Markdown and hard wraps an HTML-to-text renderer left.)
 
 Each stage is a pure function of a `Document`; this module only orders them. It can be used
 without Prefect and without any of `flows/`: ``from cleaners import clean``.
@@ -26,8 +26,8 @@ from cleaners.echoes import drop_metadata_echoes
 from cleaners.glued import Whole, strip_glued_boilerplate
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
-from cleaners.links import strip_link_markup
 from cleaners.listing import strip_post_listing
+from cleaners.markdown import strip_markdown, take_references
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
 from cleaners.rules import RuleSet
@@ -155,15 +155,19 @@ def repair_stage(doc: Document) -> Document:
 
 
 def rendering_stage(doc: Document) -> Document:
-    """What an HTML-to-text renderer did to the text: link markup, and lines cut at a fixed
-    width. Before normalization, which makes every line a paragraph."""
-    text, removals, repairs = strip_link_markup(doc.text)
+    """What an HTML-to-text renderer did to the text: Markdown, and lines cut at a fixed
+    width. Before normalization, which makes every line a paragraph; the lines are joined
+    while they are as the renderer wrapped them, before the markup in them goes."""
+    text, removals, labels = take_references(doc.text)
+    repairs: tuple[Repair, ...] = ()
     if doc.format == "text":
-        text, wraps = unwrap(text)
-        repairs += wraps
+        text, repairs = unwrap(text)
+    text, marks = strip_markdown(text, labels)
     if text == doc.text:
         return doc
-    return replace(doc, text=text, removed=doc.removed + removals, repairs=doc.repairs + repairs)
+    return replace(
+        doc, text=text, removed=doc.removed + removals, repairs=doc.repairs + repairs + marks
+    )
 
 
 def normalize_stage(doc: Document) -> Document:

@@ -25,9 +25,25 @@ from cleaners.document import Repair
 # Widths renderers wrap at (72 for mail, 76-80 for terminals and html2text, up to 100).
 MIN_WIDTH = 60
 MAX_WIDTH = 100
-# A wrapped text fills most of its lines to within a word of the width.
+# A wrapped text fills its lines to within a few columns of the width: at least this many
+# lines, and this share of the lines of MIN_WIDTH columns or more, are that full.
 MIN_FULL_LINES = 5
-MIN_FULL_SHARE = 0.4
+MIN_FULL_SHARE = 0.5
+# How far short of the width a full line ends, at most, in most lines.
+FULL_SLACK = 10
+# Lines longer than the width that a renderer would have wrapped: more than this share of the
+# full lines, and the text was not wrapped at all (its paragraphs are long lines).
+MAX_OVERLONG_SHARE = 0.25
+# Lines a renderer leaves as they are: list items, table rows and headings (html2text does not
+# wrap them), and a word too long to break (an address).
+_UNWRAPPED = re.compile(r"[ ]*(?:[*+\-•]|\d+[.)]|\||#)[ ]|[ ]*\|")
+
+
+def _left_as_is(line: str) -> bool:
+    # (A line of Chinese or Japanese has no space either, and is wrapped.)
+    return bool(_UNWRAPPED.match(line)) or (" " not in line.strip() and line.isascii())
+
+
 _UNSPACED = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}ー。、]"
 )
@@ -37,8 +53,6 @@ _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
 )
-# How far short of the width a full line may end: the next word did not fit.
-_SLACK = 20
 
 
 def _columns(line: str) -> int:
@@ -50,16 +64,23 @@ def _columns(line: str) -> int:
 
 
 def wrap_width(text: str) -> int | None:
-    """The width the text's lines were wrapped at, if they were."""
-    lengths = [_columns(line) for line in text.split("\n") if line.strip()]
-    if len(lengths) < MIN_FULL_LINES:
+    """The width the text's lines were wrapped at, if they were: the width that the most
+    lines fill to within FULL_SLACK columns."""
+    # Only the lines a renderer wraps tell its width.
+    lengths = [
+        _columns(line) for line in text.split("\n") if line.strip() and not _left_as_is(line)
+    ]
+    histogram = Counter(n for n in lengths if n >= MIN_WIDTH - FULL_SLACK)
+    best, width = 0, 0
+    for candidate in range(MIN_WIDTH, MAX_WIDTH + 1):
+        full = sum(histogram[n] for n in range(candidate - FULL_SLACK + 1, candidate + 1))
+        if full >= best and histogram[candidate]:
+            best, width = full, candidate
+    if best < MIN_FULL_LINES:
         return None
-    longest = Counter(n for n in lengths if MIN_WIDTH <= n <= MAX_WIDTH)
-    if not longest or max(lengths) > MAX_WIDTH:
-        return None
-    width = max(longest)
-    full = sum(1 for n in lengths if width - _SLACK < n <= width)
-    if full < MIN_FULL_LINES or full < MIN_FULL_SHARE * len(lengths):
+    long_lines = sum(1 for n in lengths if n >= MIN_WIDTH)
+    overlong = sum(1 for n in lengths if n > width)
+    if best < MIN_FULL_SHARE * long_lines or overlong > MAX_OVERLONG_SHARE * best:
         return None
     return width
 
@@ -81,9 +102,10 @@ def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
     # (one blank line between paragraphs, as extractors write) has none.
     if text.count("\n") == 2 * text.count("\n\n"):
         return text, ()
-    # A line longer than any width: the usual case (C loops only: a split and a max of lengths).
+    # Lines longer than any width in numbers: the usual case, one paragraph a line.
     lines = text.split("\n")
-    if max(map(len, lines)) > MAX_WIDTH:
+    long_paragraphs = sum(1 for line in lines if len(line) > MAX_WIDTH and not _left_as_is(line))
+    if long_paragraphs > MAX_OVERLONG_SHARE * len(lines):
         return text, ()
     width = wrap_width(text)
     if width is None:
@@ -95,7 +117,7 @@ def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
         if (
             previous.strip()
             and first_word
-            and _columns(previous) + 1 + _columns(first_word) > width
+            and _columns(previous) <= width < _columns(previous) + 1 + _columns(first_word)
         ):
             glue = _glue(previous.rstrip(), line.lstrip())
             out[-1] = f"{out[-1].rstrip()}{glue}{line.lstrip()}"

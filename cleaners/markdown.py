@@ -1,0 +1,130 @@
+r"""Markdown that an HTML-to-text renderer writes (html2text, Markdown converters): links and
+their references, the marks of headings and emphasis, backslash escapes.
+
+    [WeWork][1] is reportedly being investigated. According to [Reuters][2], ...
+    ![](https://example.com/photo.jpg) See the [full report](https://example.com/r).
+    [1]: https://www.wework.com/
+    [2]: https://www.reuters.com/article/us-wework-newyork-investigation-exclusiv/ex
+    clusive-new-york-state-attorney-general-investigating-wework-sources
+
+The words of a link are the article's; the brackets, the numbers and the addresses are the
+page's markup. A reference link is only taken as one when the text defines its label: "[1]"
+alone is a footnote marker an article may keep, and a bracketed phrase is an editor's note.
+The block of definitions goes as a removal (the links the page held), the markup around a
+link's words as a repair.
+
+    ## Andrei Rudkov          ->  Andrei Rudkov
+    **Account:** @darkzip    ->  Account: @darkzip
+    _Getty Images_ \- 2019   ->  Getty Images - 2019
+
+The other marks go only from a text that shows it is Markdown (a link, a reference block,
+headings): in plain text an asterisk or a hash sign is the author's.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from cleaners.document import Removal, Repair
+
+RULE_ID = "links.references"
+# Not "navigation": the reference block renders the links of the article itself, and is no sign
+# that the text is a whole page (see cleaners.chrome).
+CATEGORY = "markup"
+# "[1]: https://..." on a line of its own; a renderer that wraps lines carries a long address
+# on to lines of its own: no space in them, and an address's punctuation or a digit (a word
+# on the next line, "Advertisement", is not part of the address).
+_DEFINITION = regex.compile(
+    r"^[ ]{0,3}\[([^\]\n]{1,40})\]:[ ]*(?:https?://|ttps?://|www\.|/|mailto:)\S*"
+    r"(?:\n(?![ ]{0,3}\[)(?=[^\s]*[/\-_.=?&%#\d])\S+)*[ ]*$",
+    regex.MULTILINE,
+)
+# Links inside links that are undone one level at a time.
+MAX_NESTING = 3
+# [words][label] and [words] [label]: the label must be defined.
+_REFERENCE = regex.compile(r"\[([^\[\]\n]*(?:\n[^\[\]\n]*)?)\][ ]?\[([^\]\n]{1,40})\]")
+# [words](address "title") and images ![alt](address), the address with any scheme (https:,
+# mailto:, whatsapp:, data:); a renderer that wraps lines may have cut it at a hyphen.
+_INLINE = regex.compile(
+    r"(!?)\[([^\[\]\n]*(?:\n[^\[\]\n]*)?)\]"
+    r"\((?:[a-z][a-z0-9+.-]{1,20}:|/|www\.|#)[^()\s]*(?:\n[^()\s]+)*(?:\s+\"[^\"\n]*\")?\)"
+)
+
+
+# Two headings or one link: the text is Markdown.
+MIN_HEADINGS = 2
+_HEADING = regex.compile(r"^[ ]{0,3}#{1,6}[ ]+(?=\S)|[ ]+#+[ ]*$", regex.MULTILINE)
+_STRONG = regex.compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1")
+_EMPHASIS = regex.compile(
+    r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?!\w)"
+)
+_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_RULE_LINE = regex.compile(
+    r"^[ ]{0,3}(?:(?:\*[ ]*){3,}|(?:-[ ]*){3,}|(?:_[ ]*){3,})$\n?", regex.MULTILINE
+)
+
+
+def take_references(text: str) -> tuple[str, tuple[Removal, ...], frozenset[str]]:
+    """The text without its block of link references ("[2]: https://..."), the block as a
+    removal, and the labels it defined. First, while the lines are still as the renderer
+    wrapped them: a wrapped address continues on the next line."""
+    if "]:" not in text:
+        return text, (), frozenset()
+    definitions = list(_DEFINITION.finditer(text))
+    if not definitions:
+        return text, (), frozenset()
+    block = Removal(RULE_ID, CATEGORY, "\n".join(m.group(0) for m in definitions))
+    labels = frozenset(m.group(1).casefold() for m in definitions)
+    return _DEFINITION.sub("", text), (block,), labels
+
+
+def strip_markdown(
+    text: str, labels: frozenset[str] = frozenset()
+) -> tuple[str, tuple[Repair, ...]]:
+    """The text without its Markdown: links reduced to their words (a reference link where
+    `labels` defines its label), and where the text is Markdown (a link or a reference, or
+    headings), the marks of headings, emphasis and escapes."""
+    text, repairs = _links_to_words(text, labels)
+    if not repairs and not labels and len(_HEADING.findall(text)) < MIN_HEADINGS:
+        return text, repairs
+    count = 0
+    for pattern, replacement in (
+        (_RULE_LINE, ""),
+        (_HEADING, ""),
+        (_STRONG, r"\2"),
+        (_EMPHASIS, r"\1\2"),
+        (_ESCAPE, r"\1"),
+    ):
+        text, found = pattern.subn(replacement, text)
+        count += found
+    if count:
+        repairs += (Repair("markdown_marks", count),)
+    return text, repairs
+
+
+def _links_to_words(text: str, labels: frozenset[str]) -> tuple[str, tuple[Repair, ...]]:
+    # The cheap test first: substring tests, each a C loop.
+    if "](" not in text and "][" not in text and "] [" not in text:
+        return text, ()
+    count = 0
+
+    def words_of_reference(match: regex.Match[str]) -> str:
+        nonlocal count
+        if match.group(2).casefold() not in labels:
+            return match.group(0)
+        count += 1
+        return match.group(1)
+
+    def words_of_inline(match: regex.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return "" if match.group(1) else match.group(2)
+
+    if labels:
+        text = _REFERENCE.sub(words_of_reference, text)
+    # A link around an image ("[![alt](picture)](page)") is a link once the image is gone.
+    for _ in range(MAX_NESTING):
+        text, found = _INLINE.subn(words_of_inline, text)
+        if not found:
+            break
+    return text, (Repair("link_markup", count),) if count else ()
