@@ -64,6 +64,18 @@ _RULE_LINE = regex.compile(
 )
 
 
+_H1 = regex.compile(r"^[ ]{0,3}#[ ]+(\S[^\n]*?)(?:[ ]+#+)?[ ]*$", regex.MULTILINE)
+
+
+def sole_headline(text: str) -> str | None:
+    """The text of the one top-level heading ("# ..."), the page's headline as a renderer
+    writes its <h1>; None when there is none or more than one (a logo, a section name)."""
+    if "# " not in text:
+        return None
+    headings = _H1.findall(text)
+    return headings[0] if len(headings) == 1 else None
+
+
 def take_references(text: str) -> tuple[str, tuple[Removal, ...], frozenset[str]]:
     """The text without its block of link references ("[2]: https://..."), the block as a
     removal, and the labels it defined. First, while the lines are still as the renderer

@@ -27,7 +27,7 @@ from cleaners.glued import Whole, strip_glued_boilerplate
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
 from cleaners.listing import strip_post_listing
-from cleaners.markdown import strip_markdown, take_references
+from cleaners.markdown import sole_headline, strip_markdown, take_references
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
 from cleaners.rules import RuleSet
@@ -162,11 +162,19 @@ def rendering_stage(doc: Document) -> Document:
     repairs: tuple[Repair, ...] = ()
     if doc.format == "text":
         text, repairs = unwrap(text)
+    headline = sole_headline(text) if doc.title is None else None
     text, marks = strip_markdown(text, labels)
     if text == doc.text:
         return doc
+    # A page rendered whole puts its headline among menus and teasers: as the title, it is
+    # where the page-chrome classifier looks for the article (only in text that is Markdown).
+    title = _metadata(headline) if marks and headline else doc.title
     return replace(
-        doc, text=text, removed=doc.removed + removals, repairs=doc.repairs + repairs + marks
+        doc,
+        text=text,
+        title=title,
+        removed=doc.removed + removals,
+        repairs=doc.repairs + repairs + marks,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
-from cleaners.markdown import RULE_ID, strip_markdown, take_references
+from cleaners.markdown import RULE_ID, sole_headline, strip_markdown, take_references
 from cleaners.pipeline import clean
 
 BODY = (
@@ -116,3 +116,18 @@ def test_wrapped_markdown_is_joined_before_its_links_go() -> None:
         ]
         * 3
     )
+
+
+def test_the_one_top_level_heading_of_markdown_is_the_title() -> None:
+    page = (
+        "* [Home](https://example.com/)\n* [World](https://example.com/world)\n\n"
+        "# Council passes the budget\n\n"
+        "The council approved the budget on Tuesday after a long debate in the chamber.\n\n"
+        "## More from World\n\n[Other story](https://example.com/other)"
+    )
+    assert sole_headline(page) == "Council passes the budget"
+    assert clean(page).title == "Council passes the budget"
+    assert sole_headline("# Logo\n\n# Headline") is None
+    # A title given from outside wins; plain text with a hash sign has none.
+    assert clean(page, title="Given").title == "Given"
+    assert clean("# 1 seed of the tournament\n\nThe team won again on Sunday.").title is None
