@@ -23,6 +23,8 @@ headings): in plain text an asterisk or a hash sign is the author's.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from cleaners.document import Removal, Repair
@@ -53,6 +55,9 @@ _INLINE = regex.compile(
 
 # Two headings or one link: the text is Markdown.
 MIN_HEADINGS = 2
+# (The standard library's engine, for the test of every text; the marks' own patterns run
+# only on Markdown.)
+_ATX = re.compile(r"^[ ]{0,3}#{1,6}[ ]+\S", re.MULTILINE)
 _HEADING = regex.compile(r"^[ ]{0,3}#{1,6}[ ]+(?=\S)|[ ]+#+[ ]*$", regex.MULTILINE)
 _STRONG = regex.compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1")
 _EMPHASIS = regex.compile(
@@ -97,7 +102,7 @@ def strip_markdown(
     `labels` defines its label), and where the text is Markdown (a link or a reference, or
     headings), the marks of headings, emphasis and escapes."""
     text, repairs = _links_to_words(text, labels)
-    if not repairs and not labels and len(_HEADING.findall(text)) < MIN_HEADINGS:
+    if not repairs and not labels and ("#" not in text or len(_ATX.findall(text)) < MIN_HEADINGS):
         return text, repairs
     count = 0
     for pattern, replacement in (

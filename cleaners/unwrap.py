@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 
 import regex
 
@@ -66,16 +65,26 @@ def _columns(line: str) -> int:
 def wrap_width(text: str) -> int | None:
     """The width the text's lines were wrapped at, if they were: the width that the most
     lines fill to within FULL_SLACK columns."""
-    # Only the lines a renderer wraps tell its width.
+    # Only the lines a renderer wraps tell its width, and only lines that may be full or long:
+    # a line of fewer characters than this is neither, even in a script two columns wide.
+    shortest = (MIN_WIDTH - FULL_SLACK) // 2
     lengths = [
-        _columns(line) for line in text.split("\n") if line.strip() and not _left_as_is(line)
+        _columns(line)
+        for line in text.split("\n")
+        if len(line) >= shortest and not _left_as_is(line)
     ]
-    histogram = Counter(n for n in lengths if n >= MIN_WIDTH - FULL_SLACK)
+    counts = [0] * (MAX_WIDTH + 1)
+    for n in lengths:
+        if n <= MAX_WIDTH:
+            counts[n] += 1
+    # The lines within FULL_SLACK columns of each candidate width, as a sliding window.
+    window = sum(counts[MIN_WIDTH - FULL_SLACK + 1 : MIN_WIDTH + 1])
     best, width = 0, 0
     for candidate in range(MIN_WIDTH, MAX_WIDTH + 1):
-        full = sum(histogram[n] for n in range(candidate - FULL_SLACK + 1, candidate + 1))
-        if full >= best and histogram[candidate]:
-            best, width = full, candidate
+        if candidate > MIN_WIDTH:
+            window += counts[candidate] - counts[candidate - FULL_SLACK]
+        if window >= best and counts[candidate]:
+            best, width = window, candidate
     if best < MIN_FULL_LINES:
         return None
     long_lines = sum(1 for n in lengths if n >= MIN_WIDTH)
