@@ -29,7 +29,7 @@ import regex
 
 from cleaners.document import Removal, Repair
 
-RULE_ID = "links.references"
+RULE_ID = "markdown.references"
 # Not "navigation": the reference block renders the links of the article itself, and is no sign
 # that the text is a whole page (see cleaners.chrome).
 CATEGORY = "markup"

@@ -123,10 +123,12 @@ def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
     joined = 0
     for previous, line in itertools.pairwise(lines):
         first_word = line.lstrip().split(" ", 1)[0]
+        # (A list item, a table row or a heading starts a line of its own.)
         if (
             previous.strip()
             and first_word
             and _columns(previous) <= width < _columns(previous) + 1 + _columns(first_word)
+            and not _UNWRAPPED.match(line)
         ):
             glue = _glue(previous.rstrip(), line.lstrip())
             out[-1] = f"{out[-1].rstrip()}{glue}{line.lstrip()}"

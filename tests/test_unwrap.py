@@ -79,3 +79,12 @@ def test_lines_of_a_script_without_spaces_are_joined_without_one() -> None:
     assert "\n" not in unwrapped
     assert " " not in unwrapped
     assert unwrapped == "".join(lines) + "れたというニュースを耳にしました。"
+
+
+def test_a_list_item_after_a_full_line_starts_its_own_line() -> None:
+    full = "The menu below was rendered as a list, each item on a line of its own, as ever."
+    assert len(full) == 79  # "* Home" would not have fitted after it at 80 columns
+    text = f"{_wrapped(PARAGRAPHS)}\n\n{full}\n* Home\n* World news and the rest of the menu"
+    assert wrap_width(text) == 80
+    unwrapped = unwrap(text)[0]
+    assert unwrapped.endswith(f"{full}\n* Home\n* World news and the rest of the menu")
