@@ -27,9 +27,9 @@ from cleaners.glued import Whole, strip_glued_boilerplate
 from cleaners.header import iso_published, read_header
 from cleaners.html import html_document
 from cleaners.listing import strip_post_listing
-from cleaners.markdown import sole_headline, strip_markdown, take_references
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
+from cleaners.rendered import sole_headline, strip_markdown, take_references
 from cleaners.rules import RuleSet
 from cleaners.strip import Candidates, strip_boilerplate
 from cleaners.teasers import strip_teaser_grid
@@ -155,15 +155,16 @@ def repair_stage(doc: Document) -> Document:
 
 
 def rendering_stage(doc: Document) -> Document:
-    """What an HTML-to-text renderer did to the text: Markdown, and lines cut at a fixed
-    width. Before normalization, which makes every line a paragraph; the lines are joined
-    while they are as the renderer wrapped them, before the markup in them goes."""
-    text, removals, labels = take_references(doc.text)
+    """What an HTML-to-text renderer did to the text: Markdown or a text browser's link
+    markers, and lines cut at a fixed width. Before normalization, which makes every line a
+    paragraph; the lines are joined while they are as the renderer wrapped them, before the
+    markup in them goes."""
+    text, removals, references = take_references(doc.text)
     repairs: tuple[Repair, ...] = ()
     if doc.format == "text":
         text, repairs = unwrap(text)
     headline = sole_headline(text) if doc.title is None else None
-    text, marks = strip_markdown(text, labels)
+    text, marks = strip_markdown(text, references)
     if text == doc.text:
         return doc
     # A page rendered whole puts its headline among menus and teasers: as the title, it is

@@ -1,13 +1,14 @@
-"""Markdown from an HTML-to-text renderer: a link keeps its words and loses its brackets and
-address; reference definitions go; heading and emphasis marks go where the text is Markdown;
-a footnote marker that nothing defines, and asterisks in plain text, stay."""
+"""Text from an HTML-to-text renderer (Markdown, a text browser's dump): a link keeps its
+words and loses its brackets and address; reference definitions and lists go; heading and
+emphasis marks go where the text is Markdown; a footnote marker that nothing defines, and
+asterisks in plain text, stay."""
 
 from __future__ import annotations
 
 import textwrap
 
-from cleaners.markdown import RULE_ID, sole_headline, strip_markdown, take_references
 from cleaners.pipeline import clean
+from cleaners.rendered import RULE_ID, References, sole_headline, strip_markdown, take_references
 
 BODY = (
     "[WeWork][1] is reportedly being investigated by the attorney general. According to "
@@ -30,18 +31,18 @@ WORDS = (
 
 def _markdown(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Text, removal rules and repair kinds, as the pipeline's rendering stage runs them."""
-    text, removals, labels = take_references(text)
-    text, repairs = strip_markdown(text, labels)
+    text, removals, references = take_references(text)
+    text, repairs = strip_markdown(text, references)
     return text, tuple(r.rule for r in removals), tuple(r.kind for r in repairs)
 
 
 def test_reference_links_keep_their_words_and_the_definitions_go() -> None:
-    text, removals, labels = take_references(f"{BODY}\n\n{DEFINITIONS}\n")
-    assert labels == {"1", "2", "3"}
+    text, removals, references = take_references(f"{BODY}\n\n{DEFINITIONS}\n")
+    assert references == References(markdown=frozenset({"1", "2", "3"}))
     assert [r.rule for r in removals] == [RULE_ID]
     assert "clusive-new-york" in removals[0].text
     assert removals[0].text.endswith("1J")
-    words, repairs = strip_markdown(text, labels)
+    words, repairs = strip_markdown(text, references)
     assert words.strip() == WORDS
     assert repairs[0].kind == "link_markup"
     assert repairs[0].count == 3
@@ -131,3 +132,30 @@ def test_the_one_top_level_heading_of_markdown_is_the_title() -> None:
     # A title given from outside wins; plain text with a hash sign has none.
     assert clean(page, title="Given").title == "Given"
     assert clean("# 1 seed of the tournament\n\nThe team won again on Sunday.").title is None
+
+
+def test_a_text_browsers_markers_and_references_go() -> None:
+    dump = (
+        "   #[10]TechCrunch Feed\n\n"
+        "   [8]WeWork is reportedly being investigated. According to [9]Reuters, the\n"
+        "   questions include self-dealing [12] (a footnote nothing lists stays).\n\n"
+        "References\n\n   Visible links:\n   8. https://www.wework.com/\n"
+        "   9. https://www.reuters.com/article/x\n\n   Hidden links:\n  10. file://localhost/x\n"
+    )
+    text, removals, repairs = _markdown(dump)
+    assert " ".join(text.split()) == (
+        "TechCrunch Feed WeWork is reportedly being investigated. According to Reuters, the "
+        "questions include self-dealing [12] (a footnote nothing lists stays)."
+    )
+    assert removals == (RULE_ID,)
+    assert "link_markers" in repairs
+    assert "markdown_marks" not in repairs
+
+
+def test_an_articles_own_numbered_references_stay() -> None:
+    article = (
+        "Alarm fatigue is a known hazard [1] in intensive care.\n\n"
+        "References\n\n1. Ruskin KJ. Alarm fatigue: impacts on patient safety. 2015.\n"
+        "2. Joint Commission. National Patient Safety Goal: Alarm Management."
+    )
+    assert _markdown(article) == (article, (), ())

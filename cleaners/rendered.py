@@ -1,5 +1,7 @@
-r"""Markdown that an HTML-to-text renderer writes (html2text, Markdown converters): links and
-their references, the marks of headings and emphasis, backslash escapes.
+r"""What an HTML-to-text renderer writes around the words: Markdown (html2text, Markdown
+converters) with its links, their references, the marks of headings and emphasis and backslash
+escapes; and a text browser's dump (lynx -dump) with its numbered link markers and their list
+of references.
 
     [WeWork][1] is reportedly being investigated. According to [Reuters][2], ...
     ![](https://example.com/photo.jpg) See the [full report](https://example.com/r).
@@ -19,17 +21,25 @@ link's words as a repair.
 
 The other marks go only from a text that shows it is Markdown (a link, a reference block,
 headings): in plain text an asterisk or a hash sign is the author's.
+
+    [8]WeWork is reportedly being investigated ... According to [9]Reuters, ...
+    References
+       1. https://techcrunch.com/feed/
+
+A text browser marks each link with its number and lists the addresses under "References" at
+the end: the list goes, and a marker whose number the list holds.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import regex
 
 from cleaners.document import Removal, Repair
 
-RULE_ID = "markdown.references"
+RULE_ID = "rendered.references"
 # Not "navigation": the reference block renders the links of the article itself, and is no sign
 # that the text is a whole page (see cleaners.chrome).
 CATEGORY = "markup"
@@ -41,6 +51,19 @@ _DEFINITION = regex.compile(
     r"(?:\n(?![ ]{0,3}\[)(?=[^\s]*[/\-_.=?&%#\d])\S+)*[ ]*$",
     regex.MULTILINE,
 )
+# "References" at the end of a text browser's dump, then numbered addresses, each with its
+# scheme (under "Visible links:" and "Hidden links:" when the page hid some), to the end of
+# the text. (An article's own numbered references are titles, not addresses.)
+_NUMBERED_LIST = regex.compile(
+    r"\n[ ]*References[ ]*\n(?:[ ]*\n)*"
+    r"(?:[ ]*(?:Visible|Hidden) links:[ ]*\n"
+    r"|[ ]*\d+\.[ ]+[a-z][a-z0-9+.-]{1,20}:[^\n]*(?:\n|$)"
+    r"|[ ]*\n)+\Z"
+)
+_NUMBER = regex.compile(r"(?m)^[ ]*(\d+)\.[ ]")
+# A text browser's marker: the number of a link in brackets, before its words ("#[1]" for a
+# link of the page's head).
+_MARKER = regex.compile(r"#?\[(\d+)\]")
 # Links inside links that are undone one level at a time.
 MAX_NESTING = 3
 # [words][label] and [words] [label]: the label must be defined.
@@ -81,28 +104,61 @@ def sole_headline(text: str) -> str | None:
     return headings[0] if len(headings) == 1 else None
 
 
-def take_references(text: str) -> tuple[str, tuple[Removal, ...], frozenset[str]]:
-    """The text without its block of link references ("[2]: https://..."), the block as a
-    removal, and the labels it defined. First, while the lines are still as the renderer
-    wrapped them: a wrapped address continues on the next line."""
-    if "]:" not in text:
-        return text, (), frozenset()
-    definitions = list(_DEFINITION.finditer(text))
-    if not definitions:
-        return text, (), frozenset()
-    block = Removal(RULE_ID, CATEGORY, "\n".join(m.group(0) for m in definitions))
-    labels = frozenset(m.group(1).casefold() for m in definitions)
-    return _DEFINITION.sub("", text), (block,), labels
+@dataclass(frozen=True)
+class References:
+    """The link labels a text defines: Markdown's "[label]: address" lines, and a text
+    browser's numbered list."""
+
+    markdown: frozenset[str] = frozenset()
+    numbered: frozenset[str] = frozenset()
+
+
+def take_references(text: str) -> tuple[str, tuple[Removal, ...], References]:
+    """The text without its link references (Markdown's "[2]: https://..." lines, a text
+    browser's "References" list), them as removals, and the labels they defined. First, while
+    the lines are still as the renderer wrapped them: a wrapped address continues on the next
+    line."""
+    removals: list[Removal] = []
+    markdown: frozenset[str] = frozenset()
+    numbered: frozenset[str] = frozenset()
+    if "]:" in text:
+        definitions = list(_DEFINITION.finditer(text))
+        if definitions:
+            removals.append(Removal(RULE_ID, CATEGORY, "\n".join(m.group(0) for m in definitions)))
+            markdown = frozenset(m.group(1).casefold() for m in definitions)
+            text = _DEFINITION.sub("", text)
+    if "References" in text:
+        listing = _NUMBERED_LIST.search(text)
+        if listing is not None:
+            removals.append(Removal(RULE_ID, CATEGORY, listing.group(0).strip()))
+            numbered = frozenset(_NUMBER.findall(listing.group(0)))
+            text = text[: listing.start()]
+    return text, tuple(removals), References(markdown, numbered)
 
 
 def strip_markdown(
-    text: str, labels: frozenset[str] = frozenset()
+    text: str, references: References = References()
 ) -> tuple[str, tuple[Repair, ...]]:
-    """The text without its Markdown: links reduced to their words (a reference link where
-    `labels` defines its label), and where the text is Markdown (a link or a reference, or
-    headings), the marks of headings, emphasis and escapes."""
-    text, repairs = _links_to_words(text, labels)
-    if not repairs and not labels and ("#" not in text or len(_ATX.findall(text)) < MIN_HEADINGS):
+    """The text without its link markup (links reduced to their words, a reference link or a
+    numbered marker only where `references` defines its label) and, where the text is Markdown
+    (a link or a reference, or headings), without the marks of headings, emphasis and
+    escapes."""
+    text, repairs = _links_to_words(text, references.markdown)
+    markers = 0
+    if references.numbered:
+
+        def words_only(match: regex.Match[str]) -> str:
+            nonlocal markers
+            if match.group(1) not in references.numbered:
+                return match.group(0)
+            markers += 1
+            return ""
+
+        text = _MARKER.sub(words_only, text)
+    is_markdown = bool(repairs or references.markdown)
+    if markers:
+        repairs += (Repair("link_markers", markers),)
+    if not is_markdown and ("#" not in text or len(_ATX.findall(text)) < MIN_HEADINGS):
         return text, repairs
     count = 0
     for pattern, replacement in (
