@@ -168,7 +168,8 @@ class Inputs:
 
     def rendered(self) -> tuple[str, str]:
         """What an HTML-to-text renderer writes: Markdown links (some with no definition,
-        some broken), images, share rows, lines wrapped at a width, CJK text."""
+        some broken), images, share rows, lines wrapped at a width, a text browser's markers
+        and References list."""
         rng = self.rng
         labels = [str(n) for n in range(1, rng.randrange(2, 12))]
         parts = []
@@ -185,6 +186,8 @@ class Inputs:
                 sentence = f"Whatsapp Facebook Pint Baixar {sentence}"
             elif roll < 0.7:
                 sentence = sentence.replace("]", "").replace("[", "[[")
+            elif roll < 0.8:
+                sentence = f"[{rng.choice(labels)}]{sentence}"
             parts.append(sentence)
         text = "\n\n".join(parts)
         if rng.random() < 0.7:
@@ -197,6 +200,11 @@ class Inputs:
             tails = ("ab-c", "Advertisement", "", "9")
             text += "\n\n" + "\n".join(
                 f"[{label}]: https://example.com/{'x' * rng.randrange(0, 120)}\n{rng.choice(tails)}"
+                for label in labels
+            )
+        if rng.random() < 0.3:
+            text += "\n\nReferences\n\n   Visible links:\n" + "\n".join(
+                f"{label:>4}. {rng.choice(('https://example.com/', 'file:///a b', 'x'))}"
                 for label in labels
             )
         return text, "text"

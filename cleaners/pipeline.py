@@ -94,28 +94,27 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
     """Every stage after extraction, on a document that already holds text."""
     doc = rendering_stage(doc)
     doc = _until_stable(doc, lambda d: normalize_stage(repair_stage(d)))
-    # Before the rules: the later posts of a listing may hold lines a rule would take one by
-    # one, and the article's own share row stood between two blocks the rules should see apart;
-    # a comment thread's heading ("Comments") is a line a rule takes, and with it where the
-    # thread starts.
-    doc = strip_comment_thread(strip_post_listing(doc))
     seen: Candidates = {}
     whole: Whole = set()
-    # Each round tries the glued pieces before the rules that take a span out of running
-    # text: such a rule takes the evidence (a caption's credit, a button's label) and the seam
-    # with it. The teaser grid goes in the same rounds: once it is gone, the lines above it (a
-    # newsletter pitch, a related-stories heading) are in the tail zone of the rules. Rounds
-    # run until nothing changes, so that cleaning the output again changes nothing either.
-    doc = _until_stable(
-        doc,
-        lambda d: take_header(
-            strip_teaser_grid(
-                strip_boilerplate(strip_glued_boilerplate(d, rules, whole), rules, seen)
-            )
-        ),
-    )
+    # Each round, before the rules: the later posts of a listing may hold lines a rule would
+    # take one by one, and the article's own share row stood between two blocks the rules
+    # should see apart; a comment thread's heading ("Comments") is a line a rule takes, and
+    # with it where the thread starts; glued pieces go before the rules that take a span out
+    # of running text, which would take the evidence (a caption's credit, a button's label)
+    # and the seam with it. The teaser grid goes in the same rounds: once it is gone, the
+    # lines above it (a newsletter pitch, a related-stories heading) are in the tail zone of
+    # the rules. Rounds run until nothing changes, so that cleaning the output again changes
+    # nothing either: what the rules take can complete a listing or a thread.
+
+    def one_round(d: Document) -> Document:
+        d = strip_glued_boilerplate(strip_comment_thread(strip_post_listing(d)), rules, whole)
+        return take_header(strip_teaser_grid(strip_boilerplate(d, rules, seen)))
+
+    doc = _until_stable(doc, one_round)
     doc = strip_trailing_link_list(strip_page_chrome(doc))
-    return assess(doc)
+    # The header and the echoes of the metadata once more: the page chrome taken, the text
+    # starts where the article does (and cleaning the output again finds no other start).
+    return assess(take_header(doc))
 
 
 def take_header(doc: Document) -> Document:
