@@ -50,7 +50,8 @@ _ROW_PATTERN = rf"(?<![\w]){_LABEL}(?:[\s|•·/]+{_LABEL}){{2,}}(?![\w])"
 # capital I), offsets would not carry over and the slow search runs on the text itself.
 _ROW_LOWERED = re.compile(_ROW_PATTERN)
 _ROW_ANY_CASE = regex.compile(_ROW_PATTERN, regex.IGNORECASE | regex.V0)
-# The cheap test first: a row holds at least one of these, and most texts hold none three times.
+# The cheap test first: a listing repeats a row, so one of these at least three times (its
+# rows hold one of them), which most texts do not.
 _STEMS = ("acebook", "witter", "hatsapp", "hatsApp", "interest", "inkedIn", "elegram", "weet")
 
 
@@ -72,7 +73,7 @@ def _rows(text: str) -> list[tuple[int, int]]:
 def listing_cut(text: str) -> tuple[int, int, int] | None:
     """Where the first share row starts and ends, and where the later posts begin (at the
     second row); None when the text is not a listing."""
-    if sum(text.count(stem) for stem in _STEMS) < MIN_ROWS:
+    if all(text.count(stem) < MIN_ROWS for stem in _STEMS):
         return None
     rows = _rows(text)
     if len(rows) < MIN_ROWS:

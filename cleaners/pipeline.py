@@ -111,10 +111,13 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
         return take_header(strip_teaser_grid(strip_boilerplate(d, rules, seen)))
 
     doc = _until_stable(doc, one_round)
+    before = doc.text
     doc = strip_trailing_link_list(strip_page_chrome(doc))
-    # The header and the echoes of the metadata once more: the page chrome taken, the text
-    # starts where the article does (and cleaning the output again finds no other start).
-    return assess(take_header(doc))
+    if doc.text != before:
+        # The header and the echoes of the metadata once more: the page chrome taken, the
+        # text starts where the article does (and cleaning the output again finds no other).
+        doc = take_header(doc)
+    return assess(doc)
 
 
 def take_header(doc: Document) -> Document:
