@@ -135,6 +135,7 @@ def strip_glued_boilerplate(
             continue
         parts = pieces(paragraph)
         if len(parts) < 2:
+            whole.add(place)
             continue
         kept: list[str] = []
         listing: Rule | None = None  # a list heading just taken, and the items it takes

@@ -1,7 +1,8 @@
 """The cleaning stages composed: raw input in, a clean `Document` out.
 
-    decode -> extract -> rendering -> repair -> normalize -> listing, glued -> strip,
-    teasers, header -> chrome -> assess
+    decode -> extract -> rendering -> repair -> normalize
+      -> rounds until stable (listing, comments, glued, strip, teasers, header)
+      -> chrome (then the header once more) -> assess
 
 (rendering: the Markdown and hard wraps an HTML-to-text renderer left.)
 

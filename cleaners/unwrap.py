@@ -65,14 +65,14 @@ def _columns(line: str) -> int:
 def wrap_width(text: str) -> int | None:
     """The width the text's lines were wrapped at, if they were: the width that the most
     lines fill to within FULL_SLACK columns."""
+    return _width(text.split("\n"))
+
+
+def _width(lines: list[str]) -> int | None:
     # Only the lines a renderer wraps tell its width, and only lines that may be full or long:
     # a line of fewer characters than this is neither, even in a script two columns wide.
     shortest = (MIN_WIDTH - FULL_SLACK) // 2
-    lengths = [
-        _columns(line)
-        for line in text.split("\n")
-        if len(line) >= shortest and not _left_as_is(line)
-    ]
+    lengths = [_columns(line) for line in lines if len(line) >= shortest and not _left_as_is(line)]
     counts = [0] * (MAX_WIDTH + 1)
     for n in lengths:
         if n <= MAX_WIDTH:
@@ -116,7 +116,7 @@ def unwrap(text: str) -> tuple[str, tuple[Repair, ...]]:
     long_paragraphs = sum(1 for line in lines if len(line) > MAX_WIDTH and not _left_as_is(line))
     if long_paragraphs > MAX_OVERLONG_SHARE * len(lines):
         return text, ()
-    width = wrap_width(text)
+    width = _width(lines)
     if width is None:
         return text, ()
     out = [lines[0]]
