@@ -32,8 +32,6 @@ import regex
 # Paragraph lengths (in words) at which the set of applicable rules is cut: each cut costs one
 # more compiled alternation, each tier keeps short-line patterns off longer paragraphs.
 _LENGTH_TIERS = (12, 40)
-# How many paragraphs each group remembers its answer for (`RuleGroup.candidates`): a few MB.
-KNOWN_PARAGRAPHS = 20_000
 # VERSION0: simple case folding, which runs about three times faster than VERSION1's full
 # folding and is all that boilerplate phrases need.
 _FLAGS = regex.VERSION0
@@ -105,10 +103,6 @@ class RuleGroup:
     keyword_rules: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # The same for two-character openings, narrowed from `viable` as they are met.
     _viable2: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
-    # The answer for paragraphs already asked about, in this process: the same lines come
-    # back across the documents of a corpus (a site's footer and share prompts on each of its
-    # pages, a story syndicated or scraped twice) and across the rounds of one document.
-    _known: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def _viable_for(self, paragraph: str) -> tuple[int, ...]:
         opening = paragraph[:2]
@@ -126,14 +120,6 @@ class RuleGroup:
 
     def candidates(self, paragraph: str) -> tuple[Rule, ...]:
         """The rules worth trying on `paragraph`, in rule order; usually none."""
-        known = self._known.get(paragraph)
-        if known is None:
-            if len(self._known) >= KNOWN_PARAGRAPHS:
-                self._known.clear()  # a bound on memory; refilling is cheap
-            known = self._known[paragraph] = self._candidates(paragraph)
-        return known
-
-    def _candidates(self, paragraph: str) -> tuple[Rule, ...]:
         viable = self._viable_for(paragraph)
         chosen = {self.owners[i] for i in viable if self.anchored[i].match(paragraph)}
         if self.keyword_gate is not None:

@@ -103,20 +103,3 @@ def test_floating_patterns_need_keywords() -> None:
             '[[rule]]\nid = "x"\ncategory = "c"\npatterns = ["\\\\bfoo"]\nmatch = ["foo"]\n',
             "k.toml",
         )
-
-
-def test_the_gate_remembers_paragraphs_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The gate's answers are remembered across documents (the same lines recur in a corpus):
-    a remembered answer is the one a fresh gate gives, and the memory stays bounded."""
-    import cleaners.rules as rules_module
-
-    monkeypatch.setattr(rules_module, "KNOWN_PARAGRAPHS", 5)
-    examples = [e for r in RULES for e in (*r.must_match, *r.must_keep)]
-    remembering = build_rule_set(list(RULES))
-    for example in examples * 2:
-        group = remembering.applicable(len(example.split()))
-        asked = group.candidates(example)
-        fresh = build_rule_set(list(RULES)).applicable(len(example.split())).candidates(example)
-        assert asked == fresh, example
-        assert len(group._known) <= 5
-    assert any(group._known for group in remembering.groups)
