@@ -90,5 +90,9 @@ def duplicate_entry(record: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def dumps(entry: dict[str, Any]) -> str:
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+# One encoder for every call: `json.dumps` with any option builds a new one each time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps(entry: Any) -> str:
+    return _ENCODER.encode(entry)

@@ -175,6 +175,38 @@ def test_minhash_is_the_textbook_formula() -> None:
             assert np.array_equal(minhash(hashes, slots), expected)
 
 
+def test_minhash_blocks_where_the_shortcut_is_unsure_take_the_exact_formula() -> None:
+    """The shortcut in `_block_minima` is unsure of the values whose low 32 bits come out 0 to
+    8 (about one in 10**4 blocks with real hashes); made-up permutations put them in every
+    block: q + r reaching 2**61-1, r of 2**61-1 (x + 1 carries into q), a result of 2**32-1."""
+    from cleaners.fingerprint import _block_minima
+
+    def textbook(hashes: list[int], a: list[int], b: list[int]) -> list[int]:
+        prime = (1 << 61) - 1
+        rows = zip(a, b, strict=True)
+        return [min(((x * h + y) % prime) & 0xFFFFFFFF for h in hashes) for x, y in rows]
+
+    top = (1 << 32) - 1
+    cases = [
+        # x = 2**62 - 1: q 1, r 2**61-1.
+        ([(1 << 31) - 1, 5, top], [1 << 31, 3], [(1 << 31) - 1, 7]),
+        # x = 2**62 - 2: q 1, r 2**61-2, q + r = 2**61-1 exactly (the result is 0).
+        ([(1 << 31) - 1, 12345], [1 << 31, 1 << 31], [(1 << 31) - 2, (1 << 31) - 3]),
+        # The result 2**32-1 (x below 2**61, so x itself), alone in its row.
+        ([top], [1, 2], [0, 9]),
+        # A row whose true minimum is the largest value, next to a corrected one.
+        ([top, (1 << 31) - 1], [1, 1 << 31], [0, (1 << 31) - 1]),
+    ]
+    for hashes, a, b in cases:
+        found = _block_minima(
+            np.array([hashes], dtype=np.uint64),
+            np.array([[x] * len(hashes) for x in a], dtype=np.uint64),
+            np.array([[y + 1] * len(hashes) for y in b], dtype=np.uint64),
+        )
+        assert found.dtype == np.uint32
+        assert found.tolist() == textbook(hashes, a, b)
+
+
 def test_lsh_keys_per_band_and_band_ranges_agree() -> None:
     signatures = np.stack([fingerprint(_text(_words(s, 300)), None).minhash for s in (8, 9)])
     keys = lsh_keys(signatures, 64)
