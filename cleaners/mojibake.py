@@ -25,7 +25,6 @@ put around it:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import html
 import re
@@ -37,6 +36,7 @@ import ftfy
 import ftfy.bad_codecs
 from ftfy.badness import BADNESS_RE
 
+from cleaners.alignment import unchanged_spans
 from cleaners.document import Repair
 
 # The codecs whose misreading of UTF-8 we undo, in the order ftfy tries them. latin-1 comes
@@ -578,12 +578,6 @@ def _decode_pass(
     return text
 
 
-def _untouched_spans(before: str, after: str) -> list[tuple[int, int]]:
-    """Spans of `after` that are `before` as it was."""
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    return [(j1, j2) for tag, _, _, j1, j2 in matcher.get_opcodes() if tag == "equal"]
-
-
 def _ftfy(line: str) -> str:
     fixed: str = ftfy.fix_text(line, config=_FTFY_CONFIG)
     return fixed
@@ -603,7 +597,7 @@ def _repair_line(line: str, account: _Account) -> str:
             probe = _Account(set(account.evidence))
             if _decode_pass(line, probe, "ambiguous") == line:
                 break  # nothing ambiguous anywhere: no need to find what is untouched
-            spans = [(0, len(line))] if line == original else _untouched_spans(original, line)
+            spans = [(0, len(line))] if line == original else unchanged_spans(original, line)
             repaired = _decode_pass(line, account, "ambiguous", spans)
             if repaired == line:
                 break
