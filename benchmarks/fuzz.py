@@ -18,8 +18,13 @@ flipped, re-encoded, NULs, lines joined), and long inputs (lines without punctua
 Second part: the time each stage takes on a 10 MB single line of no sentences, each stage in
 its own process so that one that does not finish is stopped (and the next stage gets its input).
 
+Third part: growth. Some 60 shapes of text (one unit repeated: spaces, words in capitals, dots,
+brackets, mojibake...) cleaned at 8,000 and 32,000 characters; a regex that backtracks over a
+run shows as time growing 16x instead of 4x (two did, before stop 15: runs of spaces in
+normalization, words in capitals in the teaser-strip test).
+
     .venv/bin/python benchmarks/fuzz.py [--inputs 10000] [--seed 7] [--stage-limit 120]
-                                        [--skip-fuzz] [--skip-stages]
+                                        [--skip-fuzz] [--skip-stages] [--skip-growth]
 
 Prints the figures and writes them to benchmarks/results/fuzz.txt.
 """
@@ -448,6 +453,108 @@ def _whole_clean(kind: str, limit: float) -> str:
     return f"{float(done.stdout.strip()):8.2f} s (the whole pipeline, one process)"
 
 
+# Third part: how the time grows with the input, on text made of one unit repeated (the shapes
+# where a regex that backtracks over a run costs the square of the run). Each shape is cleaned
+# at two sizes four times apart: linear time grows about 4x, quadratic 16x.
+GROWTH_SIZES = (8_000, 32_000)
+GROWTH_UNITS = (
+    " ",
+    "a",
+    "\n",
+    ".",
+    "Ab. ",
+    "-",
+    "ab ",
+    "| ",
+    "[",
+    "[a](b) ",
+    "#",
+    "Ã©",
+    "\x92",
+    "AB CD ",
+    "AB CD\n\n",
+    "Ab Cd ",
+    "1",
+    "http://a.b/ ",
+    "\t",
+    " \n ",
+    "\u00a0",
+    "*",
+    "_",
+    '"',
+    "<",
+    "[1]: http://a.b\n",
+    "March 3, 2020 ",
+    "By Ann Lee\n\n",
+    "ab\n",
+    "...",
+    ", ",
+    "'",
+    "(",
+    "@a ",
+    "Ð²",
+    "中",
+    "Home\n\n",
+    "A. ",
+    "Read more: ",
+    "— ",
+    "😀",
+    "**a** ",
+    "> ",
+    "1. ",
+    "• ",
+    "Photo: ",
+    "(Image credit: X) ",
+    "SUBSCRIBE ",
+    "Share Facebook Twitter ",
+    "AB: ",
+    "AB-CD ",
+    "â€™",
+    "&amp;",
+    "says: ",
+    "Ab Cd Ef\n",
+    "AB’ ",
+    "“AB” ",
+    "a\u200b",
+    "ab-\ncd ",
+    "## a\n",
+    "* a\n",
+    "---\n",
+    "a!!! ",
+)
+GROWTH_FLAG = 8.0
+
+
+def growth(limit: float) -> list[str]:
+    rows: list[tuple[float, str, float, float]] = []
+    for unit in GROWTH_UNITS:
+        times: list[float] = []
+        for size in GROWTH_SIZES:
+            text = unit * (size // len(unit))
+            started = time.perf_counter()
+            try:
+                with time_limit(limit):
+                    clean(text)
+            except DocumentTimeout:
+                times.append(float("inf"))
+                break
+            times.append(time.perf_counter() - started)
+        small, large = times[0], times[-1]
+        ratio = large / max(small, 1e-4) if len(times) == len(GROWTH_SIZES) else float("inf")
+        rows.append((ratio, unit, small, large))
+    # A ratio on times of a millisecond or two is noise: flag only what takes some time.
+    flagged = [r for r in rows if r[0] > GROWTH_FLAG and r[3] > 0.05]
+    lines = [
+        f"growth: {len(GROWTH_UNITS)} shapes (one unit repeated), cleaned at "
+        f"{GROWTH_SIZES[0]:,} and {GROWTH_SIZES[1]:,} characters; linear time grows about 4x, "
+        f"quadratic 16x; flagged above {GROWTH_FLAG:g}x: {len(flagged)}",
+        "  the steepest (unit: small, large, growth):",
+    ]
+    for ratio, unit, small, large in sorted(rows, reverse=True)[:6]:
+        lines.append(f"  {unit!r:24} {small * 1000:8.1f} ms {large * 1000:9.1f} ms  {ratio:5.1f}x")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--inputs", type=int, default=10000)
@@ -455,6 +562,7 @@ def main() -> None:
     parser.add_argument("--stage-limit", type=float, default=120.0)
     parser.add_argument("--skip-fuzz", action="store_true")
     parser.add_argument("--skip-stages", action="store_true")
+    parser.add_argument("--skip-growth", action="store_true")
     args = parser.parse_args()
     report: list[str] = []
     runs: list[Callable[[], list[str]]] = []
@@ -463,6 +571,8 @@ def main() -> None:
     if not args.skip_stages:
         runs.append(lambda: stage_timings("words", args.stage_limit))
         runs.append(lambda: stage_timings("letters", args.stage_limit))
+    if not args.skip_growth:
+        runs.append(lambda: growth(HANG_SECONDS))
     for run in runs:
         part = run()
         print("\n".join(part), flush=True)

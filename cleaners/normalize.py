@@ -23,8 +23,8 @@ _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # character in C instead of trying the whole pattern at every position. This one is
 # `\r\n|[\r\u2028\u2029\x0b\x0c\x85]` (the "\n" is taken only after "\r").
 _LINE_BREAK = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85](?:(?<=\r)\n)?")
-# Spaces around line breaks with the runs of line breaks (to one blank line), then runs of
-# spaces: a constant replacement each, which `re` makes without calling back into Python.
+# Runs of spaces, then spaces around line breaks with the runs of line breaks (to one blank
+# line): a constant replacement each, which `re` makes without calling back into Python.
 # `_BREAKS` is ` *\n[ \n]*`: a line break, or spaces that a line break follows.
 _BREAKS = re.compile(r"[ \n](?:(?<=\n)| *\n)[ \n]*")
 _SPACES = re.compile(r" {2,}")
@@ -68,9 +68,12 @@ def normalize(text: str) -> tuple[str, tuple[Repair, ...]]:
         if invisible:
             repairs.append(Repair("invisible_characters", invisible))
         text = _ODD_SPACE.sub(" ", text)
-        text = _BREAKS.sub("\n\n", text)
+        # Runs of spaces to one first: `_BREAKS` then looks past one space at most from each
+        # position, where on a long run of spaces it would try ` *\n` at each of them (time
+        # in the square of the run: 0.4 s for 46,000 spaces).
         if "  " in text:
             text = _SPACES.sub(" ", text)
+        text = _BREAKS.sub("\n\n", text)
         text = text.strip()
     # Composition comes last: an invisible character (a soft hyphen) between a letter and its
     # combining accent keeps them apart until it is gone.

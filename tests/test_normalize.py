@@ -89,3 +89,10 @@ def test_work_test_and_spacing_agree_with_their_regexes(text: str) -> None:
     one_pass = _SPACING_AS_REGEX.sub(lambda m: "\n\n" if "\n" in m.group(0) else " ", text)
     assert _SPACES.sub(" ", _BREAKS.sub("\n\n", text)) == one_pass
     assert _LINE_BREAK.sub("\n", text) == _LINE_BREAK_AS_REGEX.sub("\n", text)
+
+
+def test_long_runs_of_spaces_become_one_space_or_a_paragraph_break() -> None:
+    # (Runs of spaces go first, so that finding breaks does not look along each run again.)
+    assert normalize_text("a" + " " * 50_000 + "b") == "a b"
+    assert normalize_text("a" + " " * 50_000 + "\n" + " " * 50_000 + "b") == "a\n\nb"
+    assert normalize_text(" " * 50_000) == ""

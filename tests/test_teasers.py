@@ -88,3 +88,15 @@ def test_acronyms_and_one_shouted_phrase_are_prose() -> None:
         GLUED.lower(),
     ):
         assert not is_glued_teaser_strip(paragraph)
+
+
+def test_a_notice_shouted_whole_is_prose_and_kickers_keep_their_length() -> None:
+    """Words in capitals run on for a whole notice: not teasers (and read in linear time,
+    the kicker pattern being bounded). A kicker of MAX_KICKER_WORDS words still counts."""
+    from cleaners.teasers import MAX_KICKER_WORDS
+
+    shouted = "TERMS AND CONDITIONS APPLY TO ALL ORDERS " * 400
+    assert not is_glued_teaser_strip(shouted)
+    long_kicker = " ".join(["WORD"] * MAX_KICKER_WORDS)
+    strip = " ".join(f"{long_kicker} Headline number {n} here" for n in range(3))
+    assert is_glued_teaser_strip(strip)
