@@ -31,7 +31,7 @@ _Pair = tuple[int, int, int, int]
 def unchanged_spans(before: str, after: str) -> list[Span]:
     """The spans of `after` that are `before` as it was, in order; two spans touch where
     something was taken out between them."""
-    if len(before) <= CHARACTER_ALIGNMENT_LIMIT and len(after) <= CHARACTER_ALIGNMENT_LIMIT:
+    if _short(before, after):
         pairs = _character_pairs(before, after, 0, 0)
     else:
         pairs = []
@@ -55,8 +55,12 @@ def _character_pairs(before: str, after: str, before_at: int, after_at: int) -> 
     ]
 
 
+def _short(before: str, after: str) -> bool:
+    return len(before) <= CHARACTER_ALIGNMENT_LIMIT and len(after) <= CHARACTER_ALIGNMENT_LIMIT
+
+
 def _stretch_pairs(before: str, after: str, before_at: int, after_at: int) -> list[_Pair]:
-    if len(before) <= CHARACTER_ALIGNMENT_LIMIT and len(after) <= CHARACTER_ALIGNMENT_LIMIT:
+    if _short(before, after):
         return _character_pairs(before, after, before_at, after_at)
     # A long stretch with no anchor (text repeating itself): only its common ends count.
     head = _common_prefix(before, after)
