@@ -356,9 +356,8 @@ def text_floor(corpus: Path, bodies: list[str], rounds: int, copy: Path) -> tupl
     word = re.compile(r"\w+")
 
     def copy_corpus() -> None:
-        with open(corpus, encoding="utf-8") as lines, open(copy, "w", encoding="utf-8") as out:
-            for line in lines:
-                out.write(json.dumps(json.loads(line), ensure_ascii=False) + "\n")
+        with open(corpus, encoding="utf-8") as lines:
+            write_jsonl(copy, (json.loads(line) for line in lines))
 
     io_times = [timed(copy_corpus) for _ in range(rounds)]
     pass_times = [timed(lambda: [word.findall(text) for text in bodies]) for _ in range(rounds)]

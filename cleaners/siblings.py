@@ -55,7 +55,7 @@ def recover_sibling_paragraphs(tree: Any, text: str) -> list[tuple[int, str]]:
     folded = _fold_lines(text)
     position = {folded[n]: i for i, n in enumerate(kept)}
     spaced = {" ".join(lines[n].split()) for n in kept}
-    located = [p for p in page_paragraphs if _is_in(p.text_content(), spaced, position)]
+    located = [p for p in page_paragraphs if _is_in(_text(p), spaced, position)]
     if len(located) < MIN_LOCATED_PARAGRAPHS:
         return []
     common = _common_ancestor(located)
@@ -99,10 +99,10 @@ def _has_repeated_block(paragraphs: list[Any]) -> bool:
 
 
 def _is_in(content: str, spaced: set[str], position: dict[str, int]) -> bool:
-    """Whether `content` folds to a paragraph of the text (one of `position`). Nearly every
-    paragraph of the page that is in the text is there but for spacing (`spaced`): a set
-    lookup finds it without folding."""
-    return " ".join(content.split()) in spaced or _fold(content) in position
+    """Whether `content` (an element's `_text`) folds to a paragraph of the text (one of
+    `position`). Nearly every paragraph of the page that is in the text is there as it is,
+    spacing aside (`spaced`): a set lookup finds it without folding."""
+    return content in spaced or _fold(content) in position
 
 
 def _same_kind(element: Any, chunk: Any) -> bool:
