@@ -11,9 +11,14 @@ Two uses, chosen by how much of the text is chrome:
 
 - a page dump (all visible text of a page: most lines are chrome) keeps only what the
   classifier calls content;
-- extracted article text (mostly content) only loses the chrome at its edges: the menu left
-  above the title, the link list left below the last paragraph. Inside the article a short
-  line is a subheading, a list item or a quote, and stays.
+- extracted article text (mostly content) only loses the link list left below the last
+  paragraph. Inside the article a short line is a subheading, a list item or a quote, and
+  stays.
+
+Only plain text can be a page dump. What trafilatura extracted from HTML is never treated as
+one: on pages nobody tuned on (WCXB dev), documentation-style posts, tech blogs and product
+round-ups look like dumps by line shape alone, and the classifier took most of them
+(benchmarks/results/wcxb.txt).
 
 Stop-word lists are jusText's (shipped with the justext package, a dependency of trafilatura);
 a language without one, or without spaces between words, is left alone.
@@ -51,11 +56,6 @@ MAX_HEADING_DISTANCE = 200
 MIN_PAGE_DUMP_PARAGRAPHS = 30
 PAGE_DUMP_CHROME_SHARE = 0.4
 PAGE_DUMP_RUN_SHARE = 0.25
-# An extractor's output is a page dump only when the extractor failed (it took the menus for
-# the article): it must look like one beyond doubt. On the AEB pages 0.5/0.3 keeps recall
-# (0.981) where the plain-text thresholds cost 0.004 of it.
-EXTRACTED_CHROME_SHARE = 0.5
-EXTRACTED_RUN_SHARE = 0.3
 # A run of content starting this many paragraphs below the repeated title is the article, if
 # it holds at least this share of the largest run's content.
 MAX_HEADLINE_DISTANCE = 12
@@ -279,9 +279,7 @@ def classify(blocks: list[Block]) -> list[Klass]:
     return final
 
 
-def is_page_dump(
-    blocks: list[Block], classes: list[Klass], extracted: bool = False, taken: int = 0
-) -> bool:
+def is_page_dump(blocks: list[Block], classes: list[Klass], taken: int = 0) -> bool:
     """All the visible text of a page rather than an extracted article: many lines, most of
     them chrome, and much of it in menu-like runs. `taken`: lines of the page's chrome the
     rules already took out (menu entries, share buttons, link lists); they were part of the
@@ -290,21 +288,16 @@ def is_page_dump(
     count = len(blocks) + taken
     chrome = sum(1 for c in classes if c != "good") + taken
     in_runs = sum(1 for b in blocks if b.klass == "bad" and b.chars < LENGTH_LOW) + taken
-    chrome_share, run_share = (
-        (EXTRACTED_CHROME_SHARE, EXTRACTED_RUN_SHARE)
-        if extracted
-        else (PAGE_DUMP_CHROME_SHARE, PAGE_DUMP_RUN_SHARE)
-    )
-    return chrome >= count * chrome_share and in_runs >= count * run_share
+    return chrome >= count * PAGE_DUMP_CHROME_SHARE and in_runs >= count * PAGE_DUMP_RUN_SHARE
 
 
-def _may_be_page_dump(paragraphs: list[str], extracted: bool, taken: int) -> bool:
+def _may_be_page_dump(paragraphs: list[str], taken: int) -> bool:
     """`is_page_dump`'s test of menu-like runs with every short line counted as in one, which
     only line lengths tell: a text that fails it is no page dump whatever its classes, and
     needs no stop-word count."""
     count = len(paragraphs) + taken
     short = sum(1 for p in paragraphs if len(p) < LENGTH_LOW) + taken
-    return short >= count * (EXTRACTED_RUN_SHARE if extracted else PAGE_DUMP_RUN_SHARE)
+    return short >= count * PAGE_DUMP_RUN_SHARE
 
 
 def content_regions(
@@ -396,6 +389,8 @@ def strip_trailing_link_list(doc: Document) -> Document:
 
 
 def strip_page_chrome(doc: Document) -> Document:
+    if doc.format != "text":
+        return doc  # an extraction from HTML is no page dump (see the module's docstring)
     paragraphs = doc.text.split("\n\n") if doc.text else []
     taken = sum(1 for removal in doc.removed if removal.category in PAGE_CATEGORIES)
     if taken < MIN_PAGE_EVIDENCE or len(paragraphs) + taken < MIN_PAGE_DUMP_PARAGRAPHS:
@@ -406,14 +401,13 @@ def strip_page_chrome(doc: Document) -> Document:
     stops = stopwords(doc.language) if doc.language else frozenset()
     if not stops:
         return doc
-    extracted = doc.format == "html"
-    if not _may_be_page_dump(paragraphs, extracted, taken):
+    if not _may_be_page_dump(paragraphs, taken):
         return doc
     plain = [_block(p, stops) for p in paragraphs]
     menu_like, unended = _link_shapes(plain)
     blocks = _mark_link_runs(plain, menu_like)
     classes = classify(blocks)
-    if not any(c == "good" for c in classes) or not is_page_dump(blocks, classes, extracted, taken):
+    if not any(c == "good" for c in classes) or not is_page_dump(blocks, classes, taken):
         return doc  # article text, or no prose at all (a list, a table): not ours to cut
     # Around the article every list is the page's; inside it, a table or a list of dates is
     # the article's own: figures count as chrome only for finding where the article is.

@@ -11,7 +11,6 @@ beyond `MAX_DEPTH` lose their tags, never their text.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 from collections import Counter
 from dataclasses import dataclass
@@ -22,13 +21,16 @@ import regex
 from cleaners.document import Document
 from cleaners.siblings import merge, recover_sibling_paragraphs
 
-# Chosen by measurement on the AEB pages (benchmarks/quality.py, cleaned output against the
-# gold): comments are never article text; `fast` (no readability/jusText fallback) is both
-# quicker and, followed by our own sibling recovery and residue cleaning, better (F1 0.975)
-# than the fallback (0.972) or precision mode (0.971, recall 0.976).
+# trafilatura less comments (never article text). Its comparison with readability and jusText
+# (`fast=False`) is what keeps guides, transcripts and round-ups whose body sits in several
+# containers: `fast=True` alone lost more than .2 of the article's recall on 28 of WCXB dev's
+# 711 articles. It costs two fifths more than fast mode; running fast mode first and the
+# full comparison only where the fast result was short against the page's text outside links
+# kept the same quality but had to escalate on a quarter of the AEB pages, and saved nothing
+# there (benchmarks/results/wcxb.txt).
 EXTRACT_OPTIONS: dict[str, Any] = {
     "include_comments": False,
-    "fast": True,
+    "fast": False,
     "include_tables": True,
     "include_images": False,
     "include_links": False,
@@ -166,56 +168,17 @@ def flatten_nesting(html: str, max_depth: int) -> tuple[str, int]:
     return "".join(out), dropped
 
 
-# What trafilatura deletes, with everything inside, before it looks for the article (its
-# MANUALLY_CLEANED tags that never hold article text). Deleting them first, in one pass of
-# lxml's C code, spares trafilatura's XPath passes walking them: a fifth of its time on the
-# AEB pages, with the same text on 180 of the 181 (the other lost a footer line the gold text
-# does not have either). <figure> stays: trafilatura turns a figure holding a table into a div.
-PRUNED_BEFORE_EXTRACTION = (
-    "script",
-    "style",
-    "noscript",
-    "svg",
-    "template",
-    "link",
-    "meta",
-    "head",
-    "iframe",
-    "aside",
-    "footer",
-    "button",
-    "select",
-    "input",
-    "textarea",
-    "option",
-    "canvas",
-    "video",
-    "audio",
-    "picture",
-    "object",
-    "embed",
-)
-
-
-def _pruned_copy(tree: Any) -> Any:
-    from lxml import etree
-
-    pruned = copy.deepcopy(tree)
-    etree.strip_elements(pruned, *PRUNED_BEFORE_EXTRACTION, with_tail=False)
-    return pruned
-
-
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """The article text (one paragraph per line) and metadata of a page; empty text when the
     page holds no article."""
-    trafilatura = _trafilatura()
     tree, warnings = load_tree(html)
     if tree is None:
         return Extracted("", None, None, (), None, None, url, warnings)
-    # trafilatura prunes the tree it is given; the sibling search and the metadata (JSON-LD is
-    # in a <script>) need the page as it was.
-    result = trafilatura.bare_extraction(_pruned_copy(tree), url=url, **EXTRACT_OPTIONS)
-    text = (result.text or "") if result is not None else ""
+    # trafilatura works on a copy of the tree it is given (the sibling search and the metadata
+    # need the page as it was). It is given the page whole: deleting the elements it deletes
+    # anyway (buttons, asides, footers...) before it looks made it pick another node on some
+    # templates, "Skip to content" all that was left of the article.
+    text = main_text(tree, url)
     text = merge(text, recover_sibling_paragraphs(tree, text))
     meta = page_metadata(tree, url)
     authors = tuple(a.strip() for a in (meta.author or "").split(";") if a.strip())
@@ -229,6 +192,12 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         url=url or _clean(meta.url),
         warnings=warnings,
     )
+
+
+def main_text(tree: Any, url: str | None) -> str:
+    """trafilatura's text of the page."""
+    result = _trafilatura().bare_extraction(tree, url=url, **EXTRACT_OPTIONS)
+    return (result.text or "") if result is not None else ""
 
 
 def page_metadata(tree: Any, url: str | None) -> Any:

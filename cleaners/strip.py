@@ -77,7 +77,10 @@ def strip_boilerplate(
         if remaining is not None:
             kept.append(remaining)
         list_rule = next((rule for rule, _ in taken if rule.remove == "list"), None)
-        if list_rule is not None:
+        if list_rule is not None and paragraphs.count(paragraph) == 1:
+            # A list heading introduces one list; a label that recurs ("Read More" after each
+            # card of a resource list) is each item's button, and what follows it is the next
+            # item, not links under a heading.
             items = 0
             while (
                 index < len(paragraphs)

@@ -72,6 +72,22 @@ def test_list_heading_takes_the_headlines_under_it() -> None:
     assert [r.rule for r in cleaned.removed] == ["related.heading"] * 3
 
 
+def test_a_list_label_after_every_item_takes_only_itself() -> None:
+    """ "Read More" under each card of a resource list is the card's button: the next card's
+    title and source follow it, and they are the article's."""
+    cards = [
+        ("Early Lessons from Tutoring at Scale", "Annenberg Institute at Brown University"),
+        ("Accelerating Student Learning", "EdResearch for Recovery"),
+        ("Funding Tutoring Programs", "National Student Support Accelerator"),
+    ]
+    lines = ["The research below shows what tutoring programs achieve when they are run well."]
+    for title, source in cards:
+        lines += [title, source, "Read More"]
+    cleaned = strip_boilerplate(Document(text="\n\n".join(lines)))
+    assert cleaned.text == "\n\n".join(line for line in lines if line != "Read More")
+    assert [r.text for r in cleaned.removed] == ["Read More"] * 3
+
+
 def test_long_paragraph_is_never_removed_by_a_short_rule() -> None:
     sentence = "Please enable JavaScript, the security researcher wrote in a post that explained"
     long = sentence + " how attackers abuse scripts" * 10 + "."
