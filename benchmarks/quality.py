@@ -7,6 +7,7 @@ normalised by their sum, precision and recall averaged over pages, F1 from the t
     .venv/bin/python benchmarks/quality.py            # everything; results/quality.txt
     .venv/bin/python benchmarks/quality.py --html     # only the HTML pages
     .venv/bin/python benchmarks/quality.py --residue readability_js --worst 10
+    .venv/bin/python benchmarks/quality.py --cli      # texts through `presswash clean`
 
 Targets (boilerplate issue): HTML F1 >= 0.975, P >= 0.965, R >= 0.975; readability_js
 P >= 0.96 with R >= 0.975; go_readability P >= 0.95 with R >= 0.965; html-text P >= 0.85 with
@@ -21,7 +22,9 @@ import gzip
 import json
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -100,6 +103,25 @@ def _presswash_text(item: tuple[str, str]) -> tuple[str, str]:
     return key, clean(text).text
 
 
+def cli_clean(texts: dict[str, str], workers: int) -> dict[str, str]:
+    """The texts through `presswash clean`, the path users run (site-learned lines, dedup,
+    rejections included): each text a `.txt` file, its output the published record's text,
+    or nothing where the document was rejected."""
+    with tempfile.TemporaryDirectory(prefix="presswash-quality-") as tmp:
+        inputs, out = Path(tmp) / "in", Path(tmp) / "out"
+        inputs.mkdir()
+        for key, text in texts.items():
+            (inputs / f"{key}.txt").write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "flows.cli", "clean", str(inputs), "--out", str(out)]
+        command += ["--workers", str(workers), "--quiet"]
+        subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+        published = {key: "" for key in texts}
+        for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            published[Path(record["source"]["path"]).stem] = record["text"]
+        return published
+
+
 def _trafilatura(item: tuple[str, bytes, str, dict[str, bool]]) -> tuple[str, str]:
     import trafilatura
 
@@ -166,7 +188,18 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dump", type=Path, help="write presswash outputs here as JSON")
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="clean the texts with `presswash clean` (the path users run) instead of clean()",
+    )
     args = parser.parse_args()
+
+    def clean_texts(texts: dict[str, str]) -> dict[str, str]:
+        if args.cli:
+            return cli_clean(texts, args.workers)
+        return run_parallel(_presswash_text, list(texts.items()), args.workers)
+
     only_html = args.html and args.residue is None
     only_residue = args.residue is not None and not args.html
     tools = args.residue or RESIDUE_TOOLS
@@ -206,7 +239,7 @@ def main() -> None:
             residue = load_residue(tool)
             lines.append(report(f"{tool} as is", gold, residue)[0])
             print(lines[-1], flush=True)
-            predicted = run_parallel(_presswash_text, list(residue.items()), args.workers)
+            predicted = clean_texts(residue)
             dumps[tool] = predicted
             lines.append(report(f"presswash {tool}", gold, predicted)[0])
             print(lines[-1], flush=True)
@@ -220,8 +253,8 @@ def main() -> None:
         # article. Nothing tuned on the residue shows here, so it is the over-removal a
         # held-out corpus of clean articles would see (a blank line between paragraphs, as
         # extractors write them).
-        clean_inputs = [(k, v["articleBody"].replace("\n", "\n\n")) for k, v in gold.items()]
-        predicted = run_parallel(_presswash_text, clean_inputs, args.workers)
+        clean_inputs = {k: v["articleBody"].replace("\n", "\n\n") for k, v in gold.items()}
+        predicted = clean_texts(clean_inputs)
         dumps["gold"] = predicted
         lines.append(report("presswash on gold text", gold, predicted)[0])
         print(lines[-1], flush=True)
@@ -232,7 +265,8 @@ def main() -> None:
         args.dump.write_text(json.dumps(dumps, ensure_ascii=False))
     if not args.html and args.residue is None:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "quality.txt").write_text("\n".join(lines) + "\n")
+        name = "quality-cli.txt" if args.cli else "quality.txt"
+        (RESULTS / name).write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -130,17 +131,51 @@ def _trafilatura(item: tuple[str, str, str]) -> tuple[str, str]:
     return page_id, trafilatura.extract(html, url=url or None, **TRAFILATURA_OPTIONS) or ""
 
 
+def _page_text(item: tuple[str, str, str, str]) -> tuple[str, str]:
+    from benchmarks.page_text import recall_text, visible_text
+
+    page_id, data, url, kind = item
+    html = html_of(Path(data), page_id).decode("utf-8", "replace")
+    return page_id, recall_text(html, url or None) if kind == "recall" else visible_text(html)
+
+
+def _presswash_text(item: tuple[str, str]) -> tuple[str, str]:
+    from cleaners import clean
+
+    page_id, text = item
+    return page_id, clean(text).text
+
+
 def run(
-    function: Callable[[tuple[str, str, str]], tuple[str, str]],
+    function: Callable[[Any], tuple[str, str]],
     pages: list[Page],
     data: Path,
     workers: int,
+    items: list[Any] | None = None,
 ) -> dict[str, str]:
-    items = [(p.id, str(data), p.url) for p in pages]
+    if items is None:
+        items = [(p.id, str(data), p.url) for p in pages]
     if workers <= 1:
         return dict(map(function, items))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return dict(pool.map(function, items, chunksize=4))
+
+
+def text_inputs(pages: list[Page], data: Path, kind: str, workers: int) -> dict[str, str]:
+    """The plain texts of these pages (benchmarks/page_text.py), from the cache where it has
+    them: what a user who already extracted the text would give presswash."""
+    import trafilatura
+
+    key = hashlib.sha256(f"{data.resolve()}|{kind}".encode()).hexdigest()[:12]
+    path = CACHE / f"wcxb-text-{kind}-{trafilatura.__version__}-{key}.json"
+    cached: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = [p for p in pages if p.id not in cached]
+    if missing:
+        items = [(p.id, str(data), p.url, kind) for p in missing]
+        cached.update(run(_page_text, missing, data, workers, items))
+        CACHE.mkdir(exist_ok=True)
+        path.write_text(json.dumps(cached, ensure_ascii=False))
+    return {p.id: cached[p.id] for p in pages}
 
 
 def trafilatura_outputs(pages: list[Page], data: Path, workers: int) -> dict[str, str]:
@@ -211,6 +246,12 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages by F1")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dump", type=Path, help="write presswash's texts here as JSON")
+    parser.add_argument(
+        "--text",
+        choices=("recall", "visible"),
+        help="clean plain text made from each page (benchmarks/page_text.py) instead of the "
+        "HTML: trafilatura's favor_recall output, or all visible text; compared with it as is",
+    )
     args = parser.parse_args()
     if not (args.data / "metadata.json").exists():
         sys.exit(f"no WCXB dev at {args.data} (give --data or PRESSWASH_WCXB)")
@@ -221,8 +262,15 @@ def main() -> None:
     if args.ids:
         pages = [p for p in pages if p.id in set(args.ids)]
     started = time.perf_counter()
-    theirs = trafilatura_outputs(pages, args.data, args.workers)
-    ours = run(_presswash, pages, args.data, args.workers)
+    if args.text:
+        theirs = text_inputs(pages, args.data, args.text, args.workers)
+        items = [(page_id, text) for page_id, text in theirs.items()]
+        ours = run(_presswash_text, pages, args.data, args.workers, items)
+        labels = (f"  {args.text} text as is", f"  presswash {args.text} text")
+    else:
+        theirs = trafilatura_outputs(pages, args.data, args.workers)
+        ours = run(_presswash, pages, args.data, args.workers)
+        labels = ("  trafilatura no comments", "  presswash html")
     elapsed = time.perf_counter() - started
     if args.dump:
         args.dump.write_text(json.dumps(ours, ensure_ascii=False))
@@ -238,12 +286,13 @@ def main() -> None:
         base, mine = figures(chosen, theirs), figures(chosen, ours)
         by_half[name] = mine
         lines.append(f"{name} ({len({p.domain for p in chosen})} domains)")
-        lines.append(line("  trafilatura no comments", base, len(chosen)))
-        lines.append(line("  presswash html", mine, len(chosen)) + f"  lost {len(lost)}")
-    if "tuning" in by_half and "check" in by_half:
+        lines.append(line(labels[0], base, len(chosen)))
+        lines.append(line(labels[1], mine, len(chosen)) + f"  lost {len(lost)}")
+    if "tuning" in by_half and "check" in by_half and not args.text:
         gap = abs(by_half["tuning"]["f1"] - by_half["check"]["f1"])
         lines.append(verdict(by_half["all"], len(lost_all), gap))
-    lines.append(f"lost pages (recall at least {LOST_BY} below trafilatura alone's):")
+    baseline = f"the {args.text} text's" if args.text else "trafilatura alone's"
+    lines.append(f"lost pages (recall at least {LOST_BY} below {baseline}):")
     for page, mine, base in lost_all:
         words = len(_TOKEN.findall(ours.get(page.id, "")))
         gold_words = len(_TOKEN.findall(page.gold.get("main_content") or ""))
@@ -267,7 +316,8 @@ def main() -> None:
     print("\n".join(lines))
     if not args.half and not args.ids:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "wcxb.txt").write_text("\n".join(lines) + "\n")
+        name = f"wcxb-{args.text}-text.txt" if args.text else "wcxb.txt"
+        (RESULTS / name).write_text("\n".join(lines) + "\n")
 
 
 def _page_f1(page: Page, predicted: dict[str, str]) -> float:

@@ -20,6 +20,8 @@ class Removal:
     rule: str
     category: str
     text: str
+    # How sure a learned model was (`model.paragraph`); None for a rule, which is certain.
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
     decode -> extract -> rendering -> repair -> normalize
       -> rounds until stable (listing, comments, glued, strip, teasers, header)
-      -> chrome (then the header once more) -> assess
+      -> page stage: paragraph model on text (then the header once more) -> assess
 
 (rendering: the Markdown and hard wraps an HTML-to-text renderer left.)
 
@@ -30,6 +30,7 @@ from cleaners.html import html_document
 from cleaners.listing import strip_post_listing
 from cleaners.mojibake import repair_mojibake
 from cleaners.normalize import normalize, normalize_text
+from cleaners.paragraph_model import shipped_model, strip_model_paragraphs
 from cleaners.rendered import sole_headline, strip_markdown, take_references
 from cleaners.rules import RuleSet
 from cleaners.strip import Candidates, strip_boilerplate
@@ -112,13 +113,35 @@ def clean_document(doc: Document, rules: RuleSet | None = None) -> Document:
         return take_header(strip_teaser_grid(strip_boilerplate(d, rules, seen)))
 
     doc = _until_stable(doc, one_round)
-    before = doc.text
-    doc = strip_trailing_link_list(strip_page_chrome(doc))
-    if doc.text != before:
-        # The header and the echoes of the metadata once more: the page chrome taken, the
-        # text starts where the article does (and cleaning the output again finds no other).
-        doc = take_header(doc)
+    doc = _until_stable(doc, _page_round)
     return assess(doc)
+
+
+def _page_round(doc: Document) -> Document:
+    """The page stage, then the header and the echoes of the metadata once more: with the
+    page's chrome taken, the text starts where the article does. The header is read as a
+    second cleaning of the output would read it, with no title known (the one already found
+    is kept), so that cleaning the output again finds no header line this round left."""
+    before = doc.text
+    doc = page_stage(doc)
+    if doc.text == before:
+        return doc
+    if doc.format == "text":
+        known = doc.title
+        doc = read_header(replace(doc, title=None))
+        doc = replace(doc, title=known or doc.title)
+    return metadata_from_bylines(drop_metadata_echoes(doc))
+
+
+def page_stage(doc: Document) -> Document:
+    """Judgements on the document as a whole, once the rules are done. Plain text gets the
+    paragraph model, which learned page dumps and extractors' leftovers alike; an extraction
+    from HTML (trafilatura already chose its blocks) only loses a link list below its end.
+    Without a shipped model, plain text falls back to the page-chrome heuristics."""
+    model = shipped_model() if doc.format == "text" else None
+    if model is not None:
+        return strip_model_paragraphs(doc, model)
+    return strip_trailing_link_list(strip_page_chrome(doc))
 
 
 def take_header(doc: Document) -> Document:

@@ -22,7 +22,14 @@ _SOURCE = pa.struct(
         ("id", pa.string()),
     ]
 )
-_REMOVAL = pa.struct([("rule", pa.string()), ("category", pa.string()), ("text", pa.string())])
+_REMOVAL = pa.struct(
+    [
+        ("rule", pa.string()),
+        ("category", pa.string()),
+        ("text", pa.string()),
+        ("score", pa.float64()),
+    ]
+)
 _REPAIR = pa.struct([("kind", pa.string()), ("count", pa.int64()), ("example", pa.string())])
 
 ARTICLE_SCHEMA = pa.schema(

@@ -40,7 +40,13 @@ def article_record(doc: Document, source: Source, doc_id: str) -> dict[str, Any]
         "source": source.to_json(),
         "cleaning": {
             "removed": [
-                {"rule": r.rule, "category": r.category, "text": r.text} for r in doc.removed
+                {
+                    "rule": r.rule,
+                    "category": r.category,
+                    "text": r.text,
+                    **({"score": r.score} if r.score is not None else {}),
+                }
+                for r in doc.removed
             ],
             "repairs": [
                 {"kind": r.kind, "count": r.count, **({"example": r.example} if r.example else {})}

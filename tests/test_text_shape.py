@@ -7,7 +7,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.text_shape import ends_like_sentence, ends_with_full_stop
+from cleaners.text_shape import ends_like_sentence, ends_with_full_stop, table_rows
 
 _SENTENCE_END = regex.compile(r"""[.!?。！？…](?:["'”’»)\]]*)$""")
 _FULL_STOP_END = regex.compile(r"""[.;,:](?:["'”’»)\]]*)$""")
@@ -25,3 +25,14 @@ def test_endings() -> None:
     assert ends_like_sentence("He left.”") and ends_like_sentence("Really?!")
     assert not ends_like_sentence("Latest news") and not ends_like_sentence("")
     assert ends_with_full_stop("one, two,") and not ends_with_full_stop("A headline")
+
+
+def test_table_rows_are_runs_with_one_cell_count() -> None:
+    rows = [f"Row {n} | {n * 7} points" for n in range(3)]
+    assert table_rows(["Intro.", *rows, "Outro."]) == {1, 2, 3}
+    assert table_rows(["a\tb\tc", "d\te\tf", "g\th\ti", "j\tk"]) == {0, 1, 2}
+    # Two rows, or rows whose cell counts differ, are not a table.
+    assert table_rows(rows[:2]) == set()
+    assert table_rows(["a | b", "a | b | c", "a | b", "a | b | c"]) == set()
+    assert table_rows(["plain", "lines", "here"]) == set()
+    assert table_rows([]) == set()
