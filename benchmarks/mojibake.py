@@ -12,6 +12,12 @@
   an otherwise clean document damaged, two layers, MacRoman read as latin-1. Repair rate is
   exact recovery of the original; false changes are clean texts that come out different. The
   same inputs go through ftfy (configured as presswash configures it) for comparison.
+- Generated spaced mojibake: clean documents (AEB gold for development, WCXB dev gold split
+  by domain hash into tuning and check halves as benchmarks/wcxb.py does, and CLDR names for
+  Greek, which neither has) are read wrongly whole with cp1252, latin-1 or cp1251 and their
+  symbols spaced at a random rate (seeded); per script and half, the share of damaged
+  paragraphs restored exactly (and letters right), and clean paragraphs altered, also with
+  their own symbols spaced (must be 0).
 - Throughput (time.perf_counter, MB of UTF-8 per second) on the gold texts (clean) and on the
   gold texts read as cp1252 (damaged), for fix_encoding and for ftfy.fix_text.
 
@@ -24,11 +30,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import ftfy
@@ -44,6 +52,7 @@ from cleaners.mojibake import _FTFY_CONFIG, fix_encoding, may_be_mojibake  # noq
 FTFY_CASES = ROOT / "benchmarks" / "data" / "ftfy"
 GOLD = ROOT / "benchmarks" / "data" / "aeb" / "ground-truth.json"
 RESULTS = ROOT / "benchmarks" / "results" / "mojibake.txt"
+WCXB = Path(os.environ.get("PRESSWASH_WCXB", ROOT.parent / "shared/eval-data/wcxb-dev"))
 
 LOCALES = (
     "fr",
@@ -319,6 +328,207 @@ def _share(results: list[tuple[bool, bool, bool]], column: int) -> str:
     return f"{sum(r[column] for r in results) / len(results):.1%}"
 
 
+# --- generated cases: spaced mojibake in every script and codec ------------------------------
+
+SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+GENERATED_READERS = ("sloppy-windows-1252", "latin-1", "sloppy-windows-1251")
+SPACING_RATES = (0.1, 0.25, 0.5, 0.75, 1.0)
+# Where a tool puts its spaces around a symbol: on both sides, before it, after it, or before
+# it with the space that followed it taken away (a quote glued to the next word, as in seed 002).
+SPACING_WAYS = ("both", "before", "after", "moved")
+
+
+def script_of(paragraph: str) -> str | None:
+    """The script most of the paragraph's letters are in, among those measured."""
+    counts: dict[str, int] = {}
+    for char in paragraph:
+        if char.isalpha():
+            name = unicodedata.name(char, "").split(" ", 1)[0]
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda s: counts[s])
+    return best if best in SCRIPTS else None
+
+
+def spaced(text: str, rate: float, rng: random.Random) -> str:
+    """A tool's spacing of the symbols (non-ASCII, not letters or digits) of mojibake: each one,
+    at `rate`, gets spaces in one of SPACING_WAYS; spaces are never doubled."""
+    out: list[str] = []
+    chars = list(text)
+    i = 0
+    while i < len(chars):
+        char = chars[i]
+        symbolic = (
+            not char.isascii()
+            and unicodedata.category(char)[0] in "PSN"
+            and char != NBSP
+            and rng.random() < rate
+        )
+        if not symbolic:
+            out.append(char)
+            i += 1
+            continue
+        way = rng.choice(SPACING_WAYS)
+        if way in ("both", "before", "moved") and out and out[-1] != " ":
+            out.append(" ")
+        out.append(char)
+        following = chars[i + 1] if i + 1 < len(chars) else ""
+        if way in ("both", "after") and following not in ("", " "):
+            out.append(" ")
+        if way == "moved" and following == " " and i + 2 < len(chars):
+            i += 1  # the space that followed the symbol is gone
+        i += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One clean document: where it comes from, its half, and its paragraphs."""
+
+    origin: str
+    half: str
+    paragraphs: tuple[str, ...]
+
+
+def generated_sources(wcxb: Path | None) -> list[Source]:
+    """AEB gold (development), WCXB dev gold by domain half, and for Greek, which neither has,
+    CLDR names (babel) made into paragraphs, halved by a hash of the locale's names."""
+    sources = [
+        Source("aeb", "development", tuple(p for p in t.split("\n") if p.strip()))
+        for t in gold_texts()
+    ]
+    if wcxb is not None and (wcxb / "metadata.json").exists():
+        from benchmarks.wcxb import load_pages
+
+        for page in load_pages(wcxb, None):
+            text = page.gold.get("main_content") or ""
+            paragraphs = tuple(p for p in text.split("\n") if p.strip())
+            if paragraphs:
+                sources.append(Source("wcxb", page.half, paragraphs))
+    sources.extend(cldr_sources())
+    return sources
+
+
+def cldr_sources() -> list[Source]:
+    from benchmarks.wcxb import half
+
+    rng = random.Random(7)
+    sources = []
+    for tag in ("el", "ru", "uk", "bg", "sr", "fr", "de", "cs", "pl", "tr"):
+        locale = Locale.parse(tag)
+        names = sorted(
+            {
+                *locale.territories.values(),
+                *locale.languages.values(),
+                *locale.months["format"]["wide"].values(),
+                *locale.days["format"]["wide"].values(),
+            }
+        )
+        by_half: dict[str, list[str]] = {}
+        for name in names:
+            if not name.isascii():
+                by_half.setdefault(half(name), []).append(name)
+        for side, words in by_half.items():
+            for _ in range(6):
+                paragraphs = []
+                for _ in range(4):
+                    picked = rng.sample(words, 10)
+                    paragraphs.append(", ".join(picked[:5]) + " " + " ".join(picked[5:]) + ".")
+                sources.append(Source(f"cldr-{tag}", side, tuple(paragraphs)))
+    return sources
+
+
+def generated_cases(report: list[str], wcxb: Path | None, per_cell: int) -> None:
+    """Each chosen document is misread whole in one codec and spaced at one rate; every
+    paragraph the damage changed is a case (exact recovery), every other one, and every clean
+    paragraph with its own symbols spaced the same way, must come out unchanged."""
+    rng = random.Random(20261202)
+    sources = generated_sources(wcxb)
+    # (script, half) -> [exact], clean altered
+    exact: dict[tuple[str, str], list[bool]] = {}
+    ftfy_exact: dict[tuple[str, str], list[bool]] = {}
+    letters: dict[tuple[str, str], list[bool]] = {}
+    altered: dict[str, list[str]] = {}
+    clean_seen: dict[str, int] = {}
+    misses: dict[tuple[str, str], tuple[str, str, str]] = {}
+    halves = ("development", "tuning", "check")
+    for side in halves:
+        for script in SCRIPTS:
+            pool = [
+                s
+                for s in sources
+                if s.half == side and any(script_of(p) == script for p in s.paragraphs)
+            ]
+            if not pool:
+                continue
+            for reader in GENERATED_READERS:
+                made = 0
+                for _ in range(per_cell * 5):
+                    if made >= per_cell:
+                        break
+                    source = rng.choice(pool)
+                    rate = rng.choice(SPACING_RATES)
+                    clean = list(source.paragraphs)
+                    damaged = [spaced(misread(p, reader), rate, rng) for p in clean]
+                    repaired = fix_encoding("\n".join(damaged)).split("\n")
+                    if len(repaired) != len(clean):
+                        repaired = [fix_encoding(p) for p in damaged]
+                    theirs = ftfy_typography_kept("\n".join(damaged)).split("\n")
+                    for original, broken, ours, other in zip(
+                        clean, damaged, repaired, theirs, strict=False
+                    ):
+                        kind = script_of(original)
+                        if broken == original:
+                            clean_seen[side] = clean_seen.get(side, 0) + 1
+                            if ours != original:
+                                altered.setdefault(side, []).append(original)
+                            continue
+                        if kind != script or broken == misread(original, reader):
+                            continue  # not this script, or no spacing: the held-out part's
+                        exact.setdefault((script, side), []).append(ours == original)
+                        letters.setdefault((script, side), []).append(
+                            _without_spaces(ours) == _without_spaces(original)
+                        )
+                        ftfy_exact.setdefault((script, side), []).append(other == original)
+                        made += 1
+                        if ours != original and (script, side) not in misses:
+                            misses[(script, side)] = (reader, broken, ours)
+    # Clean paragraphs with deliberate spacing of their own symbols, and legitimate text.
+    for side in halves:
+        pool = [p for s in sources if s.half == side for p in s.paragraphs if not p.isascii()]
+        for paragraph in rng.sample(pool, min(len(pool), per_cell * 6)):
+            for text in (paragraph, spaced(paragraph, rng.choice(SPACING_RATES), rng)):
+                clean_seen[side] = clean_seen.get(side, 0) + 1
+                if fix_encoding(text) != text:
+                    altered.setdefault(side, []).append(text)
+    report.append(
+        "generated spaced mojibake (AEB gold = development, WCXB dev by domain half, "
+        "CLDR names where neither has the script): exactly restored"
+    )
+    report.append(f"  {'script':<10}{'half':<13}{'n':>6}  {'ours':>7}  {'letters':>7}  {'ftfy':>7}")
+    for script in SCRIPTS:
+        for side in halves:
+            results = exact.get((script, side))
+            if results:
+                share = sum(results) / len(results)
+                theirs_share = sum(ftfy_exact[(script, side)]) / len(results)
+                report.append(
+                    f"  {script:<10}{side:<13}{len(results):>6}  {share:>7.1%}  "
+                    f"{sum(letters[(script, side)]) / len(results):>7.1%}  {theirs_share:>7.1%}"
+                )
+    for side in halves:
+        report.append(
+            f"  clean paragraphs altered, {side}: {len(altered.get(side, []))}"
+            f"/{clean_seen.get(side, 0)}"
+        )
+        for text in altered.get(side, [])[:5]:
+            report.append(f"    ALTERED {text[:70]!r} -> {fix_encoding(text)[:70]!r}")
+    for (script, side), (reader, broken, ours) in sorted(misses.items()):
+        report.append(f"  e.g. missed ({script}, {side}, {reader}): {broken[:70]!r}")
+        report.append(f"       -> {ours[:70]!r}")
+
+
 # --- throughput ------------------------------------------------------------------------------
 
 
@@ -346,13 +556,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-kind", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--per-cell", type=int, default=100)
+    parser.add_argument("--wcxb", type=Path, default=WCXB)
+    parser.add_argument("--only-generated", action="store_true")
     args = parser.parse_args()
     report: list[str] = []
+    if args.only_generated:
+        generated_cases(report, args.wcxb, args.per_cell)
+        print("\n".join(report))
+        return
     ftfy_cases(report)
     gold = gold_texts()
     unchanged = sum(fix_encoding(t) == t for t in gold)
     report.append(f"gold texts unchanged: {unchanged}/{len(gold)}")
     held_out(report, args.per_kind)
+    generated_cases(report, args.wcxb, args.per_cell)
     throughput(report, args.rounds)
     text = "\n".join(report) + "\n"
     print(text, end="")

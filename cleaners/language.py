@@ -67,6 +67,30 @@ def _function_words() -> dict[str, dict[str, tuple[str, ...]]]:
     return tables
 
 
+def function_words(language: str) -> tuple[str, ...]:
+    """The function words of a language (none for a language the table does not know)."""
+    return _words_of().get(language, ())
+
+
+def function_words_of_script(text: str) -> tuple[str, ...]:
+    """The function words of every language of the text's script (Latin or Cyrillic), for
+    text too short to tell its language."""
+    cyrillic = len(_CYRILLIC.findall(text)) > len(_WORD.findall(text))
+    return tuple(_function_words()["cyrillic" if cyrillic else "latin"])
+
+
+@functools.cache
+def _words_of() -> dict[str, tuple[str, ...]]:
+    data = tomllib.loads(
+        (resources.files("cleaners") / "data" / "languages.toml").read_text(encoding="utf-8")
+    )
+    return {
+        language: tuple(words.split())
+        for table in data.values()
+        for language, words in table.items()
+    }
+
+
 @functools.cache
 def _languages(cyrillic: bool) -> tuple[str, ...]:
     table = _function_words()["cyrillic" if cyrillic else "latin"]

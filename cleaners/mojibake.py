@@ -38,6 +38,8 @@ from ftfy.badness import BADNESS_RE
 
 from cleaners.alignment import unchanged_spans
 from cleaners.document import Repair
+from cleaners.language import detect_language, function_words, function_words_of_script
+from cleaners.respacing import MARK_JOIN, MARK_SPACE, MARKS, build_model, resolve
 
 # The codecs whose misreading of UTF-8 we undo, in the order ftfy tries them. latin-1 comes
 # first because its C1 controls are the continuation bytes that cp1252 leaves undefined.
@@ -81,6 +83,12 @@ _C0_CONTROLS = "\x00-\x08\x0e-\x1a\x1c-\x1f\x7f"
 _C0_CONTROL_RE = re.compile(f"[{_C0_CONTROLS}]")
 _ENTITY = r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 _QUOTES_GLUED_TO_WORDS = "«»"
+# Symbols a tool may treat as quotes and glue to the next word, moving the space after them.
+_QUOTE_LIKE = "«»‹›“”„‘’‚"
+_MARK_SPACE_BYTES = MARK_SPACE.encode()
+_MARK_JOIN_BYTES = MARK_JOIN.encode()
+_MARK_SPLIT = re.compile(f"([{MARKS}])")
+_MARK_RE_ANY = re.compile(f"[{MARKS}]")
 # What may stand right before a word: a continuation character there is no sign of a garble.
 _OPENING_PUNCTUATION = "«“‘„‚¡¿—–\xa0"
 # In-word apostrophes and dashes: what a C1 control read as cp1252 plausibly is between letters.
@@ -280,11 +288,18 @@ class _Sequence:
     nbsp: bool
 
 
-def _runs(text: str, codec: _Codec) -> list[_Run]:
+def _runs(text: str, codec: _Codec, mark: bool = False) -> list[_Run]:
+    """The runs of the text in this codec; with `mark`, the places where a tool's spacing
+    leaves a doubt are marked in the runs' data (see cleaners/respacing.py)."""
     runs: list[_Run] = []
     for candidate in codec.candidates.finditer(text):
-        runs.extend(_parse_runs(text, candidate.start(), candidate.end(), codec))
+        runs.extend(_parse_runs(text, candidate.start(), candidate.end(), codec, mark))
     return runs
+
+
+def _spaceable(char: str) -> bool:
+    """What a tool spaces as punctuation: symbols, punctuation and figures such as `¼`."""
+    return char != "\xa0" and unicodedata.category(char)[0] in "PSN"
 
 
 def _read_sequence(text: str, at: int, stop: int, codec: _Codec) -> _Sequence | None:
@@ -310,13 +325,17 @@ def _read_sequence(text: str, at: int, stop: int, codec: _Codec) -> _Sequence | 
                 extend(j + 2, data + byte, compact + text[j + 1], True, nbsp)
 
     extend(at + 1, bytes([codec.byte_of[text[at]]]), text[at], False, False)
+    # `Ñ ‡`: a space before a symbol this codec does not have was put there, not an 0xA0.
+    found = [
+        s for s in found if not (s.nbsp and s.end < len(text) and _foreign_symbol(text[s.end]))
+    ]
     for sequence in found:
         if sequence.end >= stop or text[sequence.end] not in conts:
             return sequence
     return found[0] if found else None
 
 
-def _parse_runs(text: str, start: int, stop: int, codec: _Codec) -> list[_Run]:
+def _parse_runs(text: str, start: int, stop: int, codec: _Codec, mark: bool) -> list[_Run]:
     runs: list[_Run] = []
     run: _Run | None = None
     i = start
@@ -326,12 +345,16 @@ def _parse_runs(text: str, start: int, stop: int, codec: _Codec) -> list[_Run]:
             i += 1
             continue
         if run is not None and not _joins(text, run.end, i):
-            runs.append(run)
+            runs.append(_end_run(text, run, codec, mark))
             run = None
         if run is None:
             run = _Run(i, i)
         elif run.end != i:
-            run.data.append(0x20)
+            if mark and _spaceable(run.compact[-1]):
+                run.data.extend(_MARK_SPACE_BYTES)
+                run.respaced = True
+            else:
+                run.data.append(0x20)
             run.compact.append(" ")
         run.data.extend(sequence.data)
         run.compact.extend(sequence.compact)
@@ -341,23 +364,57 @@ def _parse_runs(text: str, start: int, stop: int, codec: _Codec) -> list[_Run]:
         run.ends_with_restored_nbsp = sequence.compact[-1] == "\xa0"
         run.end = i = sequence.end
         if sequence.respaced and not sequence.compact[-1].isalpha():
-            i = _after_spaced_symbol(text, i, stop, run, codec)
+            i = _after_spaced_symbol(text, i, stop, run, codec, mark)
     if run is not None:
-        runs.append(run)
+        runs.append(_end_run(text, run, codec, mark))
     return runs
 
 
-def _after_spaced_symbol(text: str, j: int, stop: int, run: _Run, codec: _Codec) -> int:
+def _after_spaced_symbol(text: str, j: int, stop: int, run: _Run, codec: _Codec, mark: bool) -> int:
     """Tools that space punctuation put a space on both sides of a symbol such as `°`; those
-    that attach quotes to words move the real space from after `»` to before it."""
+    that attach quotes to words move the real space from after `»` to before it. Marking,
+    both are doubts for the document's words to settle."""
     symbol = run.compact[-1]
     if j + 1 < stop and text[j] == " " and text[j + 1] in codec.needs:
+        if mark:
+            run.data.extend(_MARK_SPACE_BYTES)
         run.end = j + 1
         return j + 1
-    if j < stop and text[j] in codec.needs and symbol in _QUOTES_GLUED_TO_WORDS:
-        run.data.append(0x20)
-        run.compact.append(" ")
+    if j < stop and text[j] in codec.needs:
+        if mark and symbol in _QUOTE_LIKE:
+            run.data.extend(_MARK_JOIN_BYTES)
+        elif symbol in _QUOTES_GLUED_TO_WORDS:
+            run.data.append(0x20)
+            run.compact.append(" ")
     return j
+
+
+def _end_run(text: str, run: _Run, codec: _Codec, mark: bool) -> _Run:
+    """A run that ends in a symbol the tool may have spaced, before a word that is not
+    mojibake (`Hawleyâ€™ s`), takes the doubtful space (or the missing one) with it."""
+    if not mark or not _spaceable(run.compact[-1]):
+        return run
+    end = run.end
+    if end + 1 < len(text) and text[end] == " " and _plain_start(text[end + 1], codec):
+        run.data.extend(_MARK_SPACE_BYTES)
+        run.end = end + 1
+        run.respaced = True
+    elif (
+        run.respaced
+        and end < len(text)
+        and run.compact[-1] in _QUOTE_LIKE
+        and _plain_start(text[end], codec)
+    ):
+        run.data.extend(_MARK_JOIN_BYTES)
+    return run
+
+
+def _foreign_symbol(char: str) -> bool:
+    return not char.isascii() and _spaceable(char)
+
+
+def _plain_start(char: str, codec: _Codec) -> bool:
+    return not char.isspace() and char not in codec.needs and char not in codec.continuations
 
 
 def _joins(text: str, end: int, start: int) -> bool:
@@ -520,39 +577,57 @@ class _Account:
     in."""
 
     evidence: set[str] = field(default_factory=set)
+    # Codecs whose convincing mojibake the document shows with a tool's spaces inside.
+    spaced: set[str] = field(default_factory=set)
     decoded: int = 0
     respaced: int = 0
 
 
 def _decode_pass(
-    text: str, account: _Account, mode: str, untouched: list[tuple[int, int]] | None = None
+    text: str,
+    account: _Account,
+    mode: str,
+    untouched: list[tuple[int, int]] | None = None,
+    mark: bool = False,
 ) -> str:
     """One reading of a line in every codec. `mode` is "survey" (only gather evidence),
     "respaced" (convincing runs that had spaces inserted), "convincing", or "ambiguous" (runs
     that are not convincing, in codecs the document has shown evidence for, inside the
     `untouched` spans: never on what a repair produced)."""
     for codec in _codecs():
-        if mode == "survey" and codec.name in account.evidence:
+        if (
+            mode == "survey"
+            and codec.name in account.evidence
+            and (codec.name in account.spaced or not codec.spaced_pair.search(text))
+        ):
             continue
         if not (codec.spaced_pair if mode == "respaced" else codec.pair).search(text):
             continue
         pieces: list[str] = []
         last = 0
-        for run in _runs(text, codec):
+        marking = mark and codec.name in account.spaced
+        for run in _runs(text, codec, marking):
             if mode == "respaced" and not run.respaced:
                 continue
             if untouched is not None and not any(
                 a <= run.start and run.end <= b for a, b in untouched
             ):
                 continue
-            decoded = bytes(run.data).decode("utf-8")
+            marked = bytes(run.data).decode("utf-8")
+            decoded = marked.replace(MARK_SPACE, " ").replace(MARK_JOIN, "") if marking else marked
             if _inside_garble(run, decoded, text, codec):
                 continue
             if not _plausible(decoded, text, run.start, run.end):
                 continue
             convincing = _convincing(run, decoded, text)
+            if mode == "respaced" and marking and run.respaced and not convincing:
+                # The document shows this codec's mojibake spaced: a spaced run that decodes
+                # to letters fitting the word is more of it.
+                convincing = _believable_given_evidence(run, decoded.replace(" ", ""), text)
             if convincing:
                 account.evidence.add(codec.name)
+                if run.respaced:
+                    account.spaced.add(codec.name)
             if mode == "survey" or (mode == "ambiguous") == convincing:
                 continue
             if mode == "ambiguous" and (
@@ -564,8 +639,9 @@ def _decode_pass(
                 # `Ã le`: "à" is the one letter that is a word on its own (French, Portuguese),
                 # and its 0xA0 and the space after it became one space: keep a space.
                 decoded += " "
+                marked += " "
             pieces.append(text[last : run.start])
-            pieces.append(decoded)
+            pieces.append(marked if marking else decoded)
             last = run.end
             account.decoded += 1
             account.respaced += run.respaced
@@ -583,8 +659,9 @@ def _ftfy(line: str) -> str:
     return fixed
 
 
-def _repair_line(line: str, account: _Account) -> str:
-    original = line
+def _repair_line(line: str, account: _Account, original: str | None = None) -> str:
+    """`original` is the line before spaced mojibake was taken out of it, if it was."""
+    original = line if original is None else original
     line = _decode_pass(line, account, "respaced")
     for _ in range(_MAX_LAYERS):
         layer_start = line
@@ -686,8 +763,9 @@ def repair_mojibake(text: str) -> tuple[str, tuple[Repair, ...]]:
     # The whole document is the evidence for what is ambiguous in one line of it.
     for index in damaged:
         _decode_pass(lines[index], account, "survey")
+    originals = dict.fromkeys(damaged, None) | _respace(lines, damaged, account)
     for index in damaged:
-        lines[index] = _repair_line(lines[index], account)
+        lines[index] = _repair_line(lines[index], account, originals[index])
     current = "\n".join(lines)
     if current != before_decoding:
         if account.respaced:
@@ -700,6 +778,41 @@ def repair_mojibake(text: str) -> tuple[str, tuple[Repair, ...]]:
             )
         )
     return current, tuple(repairs)
+
+
+def _respace(lines: list[str], damaged: list[int], account: _Account) -> dict[int, str | None]:
+    """Spaced mojibake, in the codecs where the document shows it convincingly: decoded with
+    the doubtful spaces marked, then the marks settled by the document's own words. Changes
+    `lines` in place; returns the lines it changed as they were."""
+    if not account.spaced or any(mark in line for line in lines for mark in MARKS):
+        return {}
+    changed: dict[int, str | None] = {}
+    for index in damaged:
+        marked = _decode_pass(lines[index], account, "respaced", mark=True)
+        if marked != lines[index]:
+            changed[index] = lines[index]
+            lines[index] = marked
+    if not changed:
+        return {}
+    # The evidence: every line, with the mojibake no tool spaced read back as ftfy reads it.
+    damaged_lines = set(damaged)
+    evidence = [
+        "".join(_ftfy(piece) for piece in _MARK_SPLIT.split(line)) if i in damaged_lines else line
+        for i, line in enumerate(lines)
+    ]
+    # The language of the words in doubt, which in a page of another language is their own.
+    doubtful = " ".join(
+        _MARK_RE_ANY.sub("", token)
+        for i in changed
+        for token in evidence[i].split()
+        if _MARK_RE_ANY.search(token)
+    )
+    language = detect_language(doubtful)
+    common = function_words(language) if language else function_words_of_script(doubtful)
+    model = build_model(evidence, common)
+    for index in changed:
+        lines[index] = resolve(lines[index], model)
+    return changed
 
 
 def fix_encoding(text: str) -> str:

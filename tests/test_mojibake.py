@@ -229,3 +229,23 @@ def test_gate_finds_what_the_alternation_finds(text: str) -> None:
 
     found, expected = _gate().coarse.search(text), _ALTERNATION.search(text)
     assert (found and found.start()) == (expected and expected.start())
+
+
+def test_afrikaans_n_is_kept_as_written() -> None:
+    # Typography is kept: U+0149 is the author's character, not damage.
+    assert fix_encoding("Dit is ŉ toets") == "Dit is ŉ toets"
+    assert fix_encoding("Dit is ŉ toets".encode().decode("sloppy-windows-1252")) == "Dit is ŉ toets"
+
+
+def test_respacing_model_prefers_the_documents_own_words() -> None:
+    from cleaners.respacing import MARK_JOIN, MARK_SPACE, build_model, resolve
+
+    model = build_model(["канал в канал и в канал"], ["в", "и"])
+    assert resolve(f"ка{MARK_SPACE}нал{MARK_JOIN}в", model) == "канал в"
+    assert resolve("no marks here", model) == "no marks here"
+
+
+def test_spaced_latin_mojibake_comes_back_with_document_evidence() -> None:
+    clean = "Le café est prêt. Le café est chaud."
+    damaged = clean.encode().decode("sloppy-windows-1252").replace("Ã©", "Ã ©", 1)
+    assert fix_encoding(damaged) == clean
