@@ -135,8 +135,11 @@ def _stoplist_folder() -> Path | None:
 
 
 @functools.cache
+@functools.cache
 def stopwords(language: str) -> frozenset[str]:
-    """jusText's stop words for an ISO 639-1 language code (empty when there are none)."""
+    """jusText's stop words for an ISO 639-1 language code (empty when there are none). Read
+    once per language: the page stage asks for them on every document, and the paragraph
+    model once per pass."""
     folder = _stoplist_folder()
     name = _STOPLIST_FILES.get(language)
     if folder is None or name is None or not (folder / f"{name}.txt").exists():

@@ -51,14 +51,19 @@ MIN_HITS = 4
 
 
 @functools.cache
+def _language_table() -> dict[str, dict[str, str]]:
+    """languages.toml as written: for each script, each language's function words."""
+    return tomllib.loads(
+        (resources.files("cleaners") / "data" / "languages.toml").read_text(encoding="utf-8")
+    )
+
+
+@functools.cache
 def _function_words() -> dict[str, dict[str, tuple[str, ...]]]:
     """For each script, every function word and the languages it belongs to: one dictionary
     probe per word of the sample scores all the languages at once."""
-    data = tomllib.loads(
-        (resources.files("cleaners") / "data" / "languages.toml").read_text(encoding="utf-8")
-    )
     tables: dict[str, dict[str, tuple[str, ...]]] = {}
-    for script, table in data.items():
+    for script, table in _language_table().items():
         languages_of: dict[str, list[str]] = {}
         for language, words in table.items():
             for word in words.split():
@@ -81,12 +86,9 @@ def function_words_of_script(text: str) -> tuple[str, ...]:
 
 @functools.cache
 def _words_of() -> dict[str, tuple[str, ...]]:
-    data = tomllib.loads(
-        (resources.files("cleaners") / "data" / "languages.toml").read_text(encoding="utf-8")
-    )
     return {
         language: tuple(words.split())
-        for table in data.values()
+        for table in _language_table().values()
         for language, words in table.items()
     }
 
