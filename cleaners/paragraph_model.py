@@ -98,6 +98,9 @@ FEATURES = (*SHAPE, *CONTEXT, *NEIGHBOUR, *DOCUMENT)
 # features measure from.
 PROSE_MIN_WORDS = 12
 WINDOW = 3
+# In a page dump the model may take at most this share of the prose at the dump's lower bar
+# (benchmarks/results/paragraph-model-guard.txt: one WCXB tuning page kept 1 word of 178).
+MIN_PROSE_KEPT = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +401,15 @@ def _window_mean(values: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np
     return np.asarray(around / np.maximum(high - low - 1, 1), dtype=np.float64)
 
 
+def _takes_prose(matrix: npt.NDArray[np.float64], removed: npt.NDArray[np.bool_]) -> bool:
+    """Whether `removed` leaves less than `MIN_PROSE_KEPT` of the words in paragraphs that
+    are prose."""
+    words = np.expm1(matrix[:, FEATURES.index("log_words")])
+    prose = (matrix[:, FEATURES.index("ends_sentence")] > 0) & (words >= PROSE_MIN_WORDS)
+    total = float(words[prose].sum())
+    return bool(total) and float(words[prose & ~removed].sum()) < MIN_PROSE_KEPT * total
+
+
 def strip_model_paragraphs(doc: Document, model: ParagraphModel | None = None) -> Document:
     """The document less the paragraphs the model is sure are boilerplate (plain text only:
     the model learned from plain text, and trafilatura already judged an HTML page's blocks).
@@ -417,8 +429,13 @@ def strip_model_paragraphs(doc: Document, model: ParagraphModel | None = None) -
         # as evidence of a page dump.
         rows = table_rows(paragraphs)
         ordinary = np.array([i not in rows for i in range(len(paragraphs))])
-        scores, threshold = model.scores(feature_matrix(paragraphs, language), ordinary)
+        matrix = feature_matrix(paragraphs, language)
+        scores, threshold = model.scores(matrix, ordinary)
         removed = (scores >= threshold) & ordinary
+        # The lower bar of a page dump is for its chrome: where it would take the bulk of
+        # the prose as well, the dump's article was misjudged, and the ordinary bar holds.
+        if threshold < model.threshold and _takes_prose(matrix, removed):
+            removed = (scores >= model.threshold) & ordinary
         if not removed.any() or removed.all():
             break
         removals += [

@@ -152,3 +152,53 @@ def test_shipped_model_loads_and_matches_its_features() -> None:
     assert 0.5 <= model.threshold < 1.0
     assert model.first.feature.max() < len(pm.FEATURES)
     assert model.second.feature.max() < len(pm.FEATURES) + len(pm.STACKED)
+
+
+def _trees(*stumps: pm.Trees) -> pm.Trees:
+    """Stumps summed into one forest."""
+    return pm.Trees(
+        feature=np.vstack([s.feature for s in stumps]),
+        cut=np.vstack([s.cut for s in stumps]),
+        leaf=np.vstack([s.leaf for s in stumps]),
+        bias=0.0,
+    )
+
+
+LONG = float(np.log1p(8))  # log_words above this: more than 8 words
+MENU = ["Home", "News", "Sport", "Weather"]
+TIP_LINE = "Write to the newsroom at tips@example.com if you know more about this or any story."
+
+
+def _dump_model(second: pm.Trees) -> pm.ParagraphModel:
+    # The first stage calls everything boilerplate: every document is a page dump.
+    return pm.ParagraphModel(
+        first=_stump("log_words", LONG, 6.0, 6.0),
+        second=second,
+        threshold=0.8,
+        dump_share=0.3,
+        dump_threshold=0.6,
+    )
+
+
+def test_a_page_dumps_lower_bar_never_takes_the_bulk_of_its_prose() -> None:
+    # Long paragraphs score 0.70: under the ordinary bar, over the dump's. A contact line is
+    # kept under any bar, so that the dump bar alone would leave it and nothing of the article.
+    model = _dump_model(
+        _trees(_stump("log_words", LONG, 6.0, 0.85), _stump("email", 0.5, 0.0, -10.0))
+    )
+    text = "\n\n".join([*MENU, *ARTICLE, "Mail a@example.com"])
+    doc = pm.strip_model_paragraphs(Document(text, language="en"), model)
+    assert doc.paragraphs == [*ARTICLE, "Mail a@example.com"]
+    assert [r.text for r in doc.removed] == MENU
+
+
+def test_a_page_dumps_lower_bar_takes_prose_that_is_not_the_article() -> None:
+    # The tip line (long, with an address) scores 0.70 and the article's paragraphs next to
+    # nothing: the dump's bar takes the tip line, the article's prose being kept.
+    model = _dump_model(
+        _trees(_stump("log_words", LONG, 6.0, -6.0), _stump("email", 0.5, 0.0, 6.85))
+    )
+    text = "\n\n".join([*MENU, *ARTICLE, TIP_LINE])
+    doc = pm.strip_model_paragraphs(Document(text, language="en"), model)
+    assert doc.paragraphs == ARTICLE
+    assert [r.text for r in doc.removed] == [*MENU, TIP_LINE]
