@@ -71,4 +71,11 @@ def metadata_from_bylines(doc: Document) -> Document:
             published = date_in_stamp(removal.text)
     if authors == doc.authors and published == doc.published:
         return doc
-    return replace(doc, authors=authors, published=published)
+    sources = dict(doc.metadata_source)
+    if authors != doc.authors:
+        sources["authors"] = "byline in text"
+    if published != doc.published:
+        sources["published"] = "dateline in text"
+    return replace(
+        doc, authors=authors, published=published, metadata_source=tuple(sources.items())
+    )

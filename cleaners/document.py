@@ -43,6 +43,9 @@ class Document:
     description: str | None = None
     authors: tuple[str, ...] = ()
     published: str | None = None
+    modified: str | None = None
+    # Where each metadata value came from: ("title", "h1"), ("authors", "json-ld"), ...
+    metadata_source: tuple[tuple[str, str], ...] = ()
     language: str | None = None
     flags: tuple[str, ...] = ()
     removed: tuple[Removal, ...] = ()

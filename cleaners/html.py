@@ -13,12 +13,25 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import regex
 
 from cleaners.document import Document
+from cleaners.metadata import (
+    Chosen,
+    byline_in_markup,
+    choose_authors,
+    choose_modified,
+    choose_published,
+    choose_title,
+    host_key,
+    iso_date,
+    page_candidates,
+    person_names,
+    url_date,
+)
 from cleaners.siblings import merge, recover_sibling_paragraphs
 
 # trafilatura less comments (never article text). Its comparison with readability and jusText
@@ -71,6 +84,9 @@ class Extracted:
     site_name: str | None
     url: str | None
     warnings: tuple[str, ...] = ()
+    modified: str | None = None
+    # Where each metadata value came from: ("title", "h1"), ("published", "json-ld"), ...
+    metadata_source: tuple[tuple[str, str], ...] = ()
 
 
 @functools.cache
@@ -181,17 +197,95 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     text = main_text(tree, url)
     text = merge(text, recover_sibling_paragraphs(tree, text))
     meta = page_metadata(tree, url)
-    authors = tuple(a.strip() for a in (meta.author or "").split(";") if a.strip())
+    page_url = url or _clean(meta.url)
+    found = reconcile(tree, page_url, meta)
     return Extracted(
         text=text,
-        title=_clean(meta.title),
+        title=_clean(found.title),
         description=_clean(meta.description),
-        authors=authors,
-        published=_clean(meta.date),
+        authors=found.authors,
+        published=found.published,
         site_name=_clean(meta.sitename),
-        url=url or _clean(meta.url),
+        url=page_url,
         warnings=warnings,
+        modified=found.modified,
+        metadata_source=found.sources,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciled:
+    title: str | None
+    authors: tuple[str, ...]
+    published: str | None
+    modified: str | None
+    sources: tuple[tuple[str, str], ...]
+
+
+def reconcile(tree: Any, url: str | None, meta: Any) -> Reconciled:
+    """Headline, authors and dates from every source the page has (cleaners.metadata). The
+    slow searches run only where the page's markup stated nothing: trafilatura's byline
+    search for the authors, htmldate's extensive search for the date."""
+    candidates = page_candidates(tree)
+    if meta.sitename:
+        candidates = replace(candidates, site_names=(*candidates.site_names, meta.sitename))
+    title = choose_title(candidates, url)
+    if title.value is None and meta.title:
+        title = Chosen(meta.title, "trafilatura")
+    authors = choose_authors(candidates, url)
+    if not authors.value:
+        authors = _searched_authors(tree, url, candidates, meta)
+    published = choose_published(candidates)
+    if published.value is None:
+        published = _searched_date(tree, url)
+    modified = choose_modified(candidates, published.value)
+    sources = tuple(
+        (name, chosen.source)
+        for name, chosen in (
+            ("title", title),
+            ("authors", authors),
+            ("published", published),
+            ("modified", modified),
+        )
+        if chosen.source and chosen.value
+    )
+    return Reconciled(title.value, authors.value, published.value, modified.value, sources)
+
+
+def _searched_authors(tree: Any, url: str | None, candidates: Any, meta: Any) -> Chosen:
+    from trafilatura.metadata import extract_author
+
+    host = host_key(url)
+    found = byline_in_markup(tree, candidates.site_names, host)
+    if found:
+        return Chosen(found, "byline")
+    # trafilatura's reading of broken JSON-LD and of its other meta tags, then its search of
+    # the markup for an author element.
+    for source, value in (("trafilatura", meta.author), ("byline search", None)):
+        if source == "byline search":
+            value = extract_author(tree)
+        names = tuple(
+            dict.fromkeys(
+                name
+                for part in (value or "").split(";")
+                for name in person_names(part, candidates.site_names, host)
+            )
+        )
+        if names:
+            return Chosen(names, source)
+    return Chosen((), None)
+
+
+def _searched_date(tree: Any, url: str | None) -> Chosen:
+    from htmldate import find_date
+    from trafilatura.settings import set_date_params
+
+    found = find_date(tree, **{**set_date_params(True), "url": url})
+    date = iso_date(found) if isinstance(found, str) else None
+    if date:
+        return Chosen(date, "htmldate")
+    date = url_date(url)
+    return Chosen(date, "url") if date else Chosen(None, None)
 
 
 def main_text(tree: Any, url: str | None) -> str:
@@ -205,7 +299,6 @@ def page_metadata(tree: Any, url: str | None) -> Any:
     `extract_metadata` finds them in meta tags, JSON-LD and the page's markup. Its search for
     a byline anywhere in the page (a quarter of the metadata time) is left out: the byline
     rules find the author in the extracted text (cleaners.byline)."""
-    from htmldate import find_date
     from trafilatura.metadata import (
         examine_meta,
         extract_meta_json,
@@ -213,7 +306,6 @@ def page_metadata(tree: Any, url: str | None) -> Any:
         extract_title,
         extract_url,
     )
-    from trafilatura.settings import set_date_params
 
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
@@ -223,7 +315,6 @@ def page_metadata(tree: Any, url: str | None) -> Any:
         meta = extract_meta_json(tree, meta)
     meta.title = meta.title or extract_title(tree)
     meta.url = meta.url or extract_url(tree, url)
-    meta.date = find_date(tree, **{**set_date_params(False), "url": url or meta.url})
     meta.sitename = (meta.sitename or extract_sitename(tree) or "").lstrip("@") or None
     return meta
 
@@ -246,5 +337,7 @@ def html_document(html: str, url: str | None = None) -> Document:
         description=extracted.description,
         authors=extracted.authors,
         published=extracted.published,
+        modified=extracted.modified,
+        metadata_source=extracted.metadata_source,
         warnings=extracted.warnings,
     )

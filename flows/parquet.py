@@ -42,10 +42,22 @@ ARTICLE_SCHEMA = pa.schema(
         ("description", pa.string()),
         ("authors", pa.list_(pa.string())),
         ("published", pa.string()),
+        ("modified", pa.string()),
         ("language", pa.string()),
         ("text", pa.string()),
         ("word_count", pa.int64()),
         ("flags", pa.list_(pa.string())),
+        (
+            "metadata_source",
+            pa.struct(
+                [
+                    ("title", pa.string()),
+                    ("authors", pa.string()),
+                    ("published", pa.string()),
+                    ("modified", pa.string()),
+                ]
+            ),
+        ),
         ("source", _SOURCE),
         (
             "cleaning",

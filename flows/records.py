@@ -33,10 +33,12 @@ def article_record(doc: Document, source: Source, doc_id: str) -> dict[str, Any]
         "description": doc.description,
         "authors": list(doc.authors),
         "published": doc.published,
+        "modified": doc.modified,
         "language": doc.language,
         "text": doc.text,
         "word_count": word_count(doc.text),
         "flags": list(doc.flags),
+        "metadata_source": dict(doc.metadata_source),
         "source": source.to_json(),
         "cleaning": {
             "removed": [

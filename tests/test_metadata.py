@@ -1,0 +1,180 @@
+"""Headline, authors and dates reconciled from a page's sources (cleaners/metadata.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.html import extract_html, load_tree
+from cleaners.metadata import (
+    byline_in_markup,
+    choose_authors,
+    choose_modified,
+    choose_published,
+    choose_title,
+    is_person,
+    page_candidates,
+    person_names,
+    strip_site,
+    url_date,
+)
+
+BODY = "<p>" + "The council met on Tuesday to weigh the plan for the river. " * 8 + "</p>"
+
+
+def page(head: str, body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}<article>{BODY}</article></body></html>"
+
+
+def candidates(html: str):  # type: ignore[no-untyped-def]
+    tree, _ = load_tree(html)
+    return page_candidates(tree)
+
+
+def test_h1_confirmed_by_title_with_site_name_wins_over_seo_og_title() -> None:
+    html = page(
+        "<title>Council backs river plan | Gazette</title>"
+        '<meta property="og:title" content="River plan: what you need to know">',
+        "<h1>Council backs river plan</h1>",
+    )
+    chosen = choose_title(candidates(html), "https://gazette.example.com/a")
+    assert (chosen.value, chosen.source) == ("Council backs river plan", "h1")
+
+
+def test_site_name_suffix_and_prefix_are_stripped_only_when_they_name_the_site() -> None:
+    sites = ("The Gazette",)
+    assert strip_site("Council backs plan – The Gazette", sites, None) == "Council backs plan"
+    assert strip_site("Gazette | Council backs plan", (), "gazette") == "Council backs plan"
+    # "Fix It Friday" is no site: the colon stays.
+    assert strip_site("Fix It Friday: a sofa", sites, "gazette") == "Fix It Friday: a sofa"
+
+
+def test_title_without_h1_is_the_metadata_title_less_the_site_name() -> None:
+    html = page(
+        '<meta property="og:site_name" content="Left Brain Buddha">'
+        "<title>How to Start Meditating - Left Brain Buddha</title>"
+    )
+    chosen = choose_title(candidates(html), "https://leftbrainbuddha.com/x")
+    assert chosen.value == "How to Start Meditating"
+    assert chosen.source == "title less site name"
+
+
+def test_logo_h1_is_not_the_headline() -> None:
+    html = page(
+        '<meta property="og:site_name" content="Ambuja Yoga">'
+        "<title>Best Retreat Insurance | Ambuja Yoga</title>",
+        "<h1>Ambuja Yoga</h1><h1>Menu</h1>",
+    )
+    assert choose_title(candidates(html), "https://ambujayoga.com/x").value == (
+        "Best Retreat Insurance"
+    )
+
+
+def test_no_candidate_no_title() -> None:
+    assert choose_title(candidates(page("")), None).value is None
+
+
+def test_h1_words_apart_at_block_boundaries() -> None:
+    html = page("", "<h1>Top Programs of 2025<br>Your Guide</h1>")
+    assert candidates(html).h1 == ("Top Programs of 2025 Your Guide",)
+
+
+def test_json_ld_authors_nested_and_listed_organisation_left_out() -> None:
+    html = page(
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "NewsArticle", "headline": "H", "author": [{"@type": "Person", "name": '
+        '"Jane Doe"}, {"@type": "Person", "name": {"name": "John Roe"}}, {"@type": '
+        '"Organization", "name": "Gazette"}, {"@type": "Person", "name": "Jane Doe"}]}]}</script>'
+    )
+    chosen = choose_authors(candidates(html), "https://gazette.example.com/a")
+    assert chosen.value == ("Jane Doe", "John Roe")
+    assert chosen.source == "json-ld"
+
+
+def test_broken_json_ld_is_skipped_and_meta_author_used() -> None:
+    html = page(
+        '<script type="application/ld+json">{"@type": "Article", "author": </script>'
+        '<meta name="author" content="By Jane Doe and John Roe">'
+    )
+    assert choose_authors(candidates(html), None).value == ("Jane Doe", "John Roe")
+
+
+@pytest.mark.parametrize("value", ["Staff", "Reuters", "admin", "Updated January"])
+def test_not_people(value: str) -> None:
+    assert not is_person(value)
+
+
+def test_word_list_examples() -> None:
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).parent.parent / "cleaners/data/metadata.toml").read_text())
+    for value in data["not_person"]["examples_not_person"]:
+        assert not is_person(value), value
+    for value in data["not_person"]["examples_person"]:
+        assert is_person(value), value
+
+
+def test_outlet_name_is_no_author_but_a_personal_site_owner_is() -> None:
+    assert person_names("Budlong", ("Budlong",), "budlong") == []
+    assert person_names("Hardtail Team", ("Hardtail Team",), "hardtail") == []
+    assert person_names("Kristian Larsen", (), "kristianlarsen") == ["Kristian Larsen"]
+    assert person_names("Jane Doe, Reuters") == ["Jane Doe"]
+    assert person_names("Doe, Jane") == ["Jane Doe"]
+
+
+def test_byline_in_markup_label_then_name() -> None:
+    tree, _ = load_tree(
+        page("", '<div class="meta"><small>Written by</small><p><a>Cassidy Horton</a></p></div>')
+    )
+    assert byline_in_markup(tree) == ("Cassidy Horton",)
+    tree, _ = load_tree(page("", "<p>By Amy Wilhelm</p>"))
+    assert byline_in_markup(tree) == ("Amy Wilhelm",)
+    # Prose that says "by" is no byline; nor is a label before a lower-case phrase.
+    tree, _ = load_tree(page("", "<p>By continuing you agree to our terms</p>"))
+    assert byline_in_markup(tree) == ()
+
+
+def test_published_prefers_json_ld_and_never_takes_the_modified_date() -> None:
+    html = page(
+        '<meta property="article:modified_time" content="2025-02-22T22:13:14+00:00">'
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+        '"Article", "datePublished": "2021-08-12T19:35:44+00:00", "dateModified": '
+        '"2025-02-22T22:13:14+00:00"}</script>'
+    )
+    found = candidates(html)
+    published = choose_published(found)
+    assert (published.value, published.source) == ("2021-08-12T19:35:44+00:00", "json-ld")
+    assert choose_modified(found, published.value).value == "2025-02-22T22:13:14+00:00"
+
+
+def test_modified_before_published_is_dropped() -> None:
+    html = page(
+        '<meta property="article:published_time" content="2024-05-02">'
+        '<meta property="article:modified_time" content="2024-05-01">'
+    )
+    found = candidates(html)
+    assert choose_modified(found, choose_published(found).value).value is None
+
+
+def test_url_date() -> None:
+    assert url_date("https://example.com/2024/03/05/story") == "2024-03-05"
+    assert url_date("https://example.com/news/20240305/story") == "2024-03-05"
+    assert url_date("https://example.com/2024/13/05/story") is None
+
+
+def test_extract_html_records_where_each_value_came_from() -> None:
+    html = page(
+        "<title>Council backs river plan | Gazette</title>"
+        '<meta name="author" content="Jane Doe">'
+        '<meta property="article:published_time" content="2024-05-02T08:00:00+02:00">',
+        "<h1>Council backs river plan</h1>",
+    )
+    extracted = extract_html(html, "https://gazette.example.com/a")
+    assert extracted.title == "Council backs river plan"
+    assert extracted.authors == ("Jane Doe",)
+    assert extracted.published == "2024-05-02T08:00:00+02:00"
+    assert dict(extracted.metadata_source) == {
+        "title": "h1",
+        "authors": "meta",
+        "published": "meta",
+    }
