@@ -162,7 +162,7 @@ def _codecs() -> tuple[_Codec, ...]:
         candidates = re.compile(f"[{leads}](?:[{body}]| (?=[{body}]))*")
         conts = _char_class(continuations)
         pair = re.compile(f"[{leads}] ?[{conts}]|[{leads}] ")
-        spaced_pair = re.compile(f"[{leads}] [{conts}]")
+        spaced_pair = re.compile(f"[{leads}][{conts}]{{0,2}} [{conts}]")
         codecs.append(
             _Codec(name, byte_of, needs, continuations, nbsp_lost, candidates, pair, spaced_pair)
         )
@@ -329,6 +329,19 @@ def _read_sequence(text: str, at: int, stop: int, codec: _Codec) -> _Sequence | 
     found = [
         s for s in found if not (s.nbsp and s.end < len(text) and _foreign_symbol(text[s.end]))
     ]
+
+    def stray_after(end: int) -> bool:
+        # A continuation cannot start anything: right after the sequence, or after a space
+        # (`â € ™`: the space before `™` was inserted, it is not the 0xA0 of `â\xa0€`).
+        if end >= stop:
+            return False
+        return text[end] in conts or (
+            text[end] == " " and end + 1 < stop and text[end + 1] in conts
+        )
+
+    for sequence in found:
+        if not stray_after(sequence.end):
+            return sequence
     for sequence in found:
         if sequence.end >= stop or text[sequence.end] not in conts:
             return sequence
