@@ -27,14 +27,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
-import json
 import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +39,16 @@ import regex
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.wcxb import CACHE, DEFAULT_DATA, HALVES, RESULTS, Page, html_of, load_pages  # noqa: E402
+from benchmarks.wcxb import (  # noqa: E402
+    DEFAULT_DATA,
+    HALVES,
+    RESULTS,
+    Page,
+    cached_trafilatura,
+    html_of,
+    load_pages,
+    run,
+)
 
 FIELDS = ("title", "authors", "date")
 TARGETS = {"title": 0.90, "authors": 0.85, "date": 0.92}
@@ -73,28 +78,10 @@ def _trafilatura(item: tuple[str, str, str]) -> tuple[str, Values]:
     return page_id, {"title": result.title, "authors": authors, "date": result.date}
 
 
-def run(
-    function: Callable[[Any], tuple[str, Values]], pages: list[Page], data: Path, workers: int
-) -> dict[str, Values]:
-    items = [(p.id, str(data), p.url) for p in pages]
-    if workers <= 1:
-        return dict(map(function, items))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(function, items, chunksize=4))
-
-
 def trafilatura_values(pages: list[Page], data: Path, workers: int) -> dict[str, Values]:
-    import trafilatura
-
-    key = hashlib.sha256(f"{data.resolve()}|{TRAFILATURA_OPTIONS}".encode()).hexdigest()[:12]
-    path = CACHE / f"wcxb-metadata-trafilatura-{trafilatura.__version__}-{key}.json"
-    cached: dict[str, Values] = json.loads(path.read_text()) if path.exists() else {}
-    missing = [p for p in pages if p.id not in cached]
-    if missing:
-        cached.update(run(_trafilatura, missing, data, workers))
-        CACHE.mkdir(exist_ok=True)
-        path.write_text(json.dumps(cached, ensure_ascii=False))
-    return {p.id: cached[p.id] for p in pages}
+    return cached_trafilatura(
+        "wcxb-metadata-trafilatura", _trafilatura, TRAFILATURA_OPTIONS, pages, data, workers
+    )
 
 
 # --- comparisons ----------------------------------------------------------------------------

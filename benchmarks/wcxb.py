@@ -147,12 +147,12 @@ def _presswash_text(item: tuple[str, str]) -> tuple[str, str]:
 
 
 def run(
-    function: Callable[[Any], tuple[str, str]],
+    function: Callable[[Any], tuple[str, Any]],
     pages: list[Page],
     data: Path,
     workers: int,
     items: list[Any] | None = None,
-) -> dict[str, str]:
+) -> dict[str, Any]:
     if items is None:
         items = [(p.id, str(data), p.url) for p in pages]
     if workers <= 1:
@@ -180,14 +180,29 @@ def text_inputs(pages: list[Page], data: Path, kind: str, workers: int) -> dict[
 
 def trafilatura_outputs(pages: list[Page], data: Path, workers: int) -> dict[str, str]:
     """trafilatura alone on these pages, from the cache where it has them."""
+    return cached_trafilatura(
+        "wcxb-trafilatura", _trafilatura, TRAFILATURA_OPTIONS, pages, data, workers
+    )
+
+
+def cached_trafilatura(
+    name: str,
+    function: Callable[[Any], tuple[str, Any]],
+    options: object,
+    pages: list[Page],
+    data: Path,
+    workers: int,
+) -> dict[str, Any]:
+    """`function` (a trafilatura call with `options`) on these pages, from the cache where it
+    has them: one cache file per trafilatura version, data folder and options."""
     import trafilatura
 
-    key = hashlib.sha256(f"{data.resolve()}|{TRAFILATURA_OPTIONS}".encode()).hexdigest()[:12]
-    path = CACHE / f"wcxb-trafilatura-{trafilatura.__version__}-{key}.json"
-    cached: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    key = hashlib.sha256(f"{data.resolve()}|{options}".encode()).hexdigest()[:12]
+    path = CACHE / f"{name}-{trafilatura.__version__}-{key}.json"
+    cached: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     missing = [p for p in pages if p.id not in cached]
     if missing:
-        cached.update(run(_trafilatura, missing, data, workers))
+        cached.update(run(function, missing, data, workers))
         CACHE.mkdir(exist_ok=True)
         path.write_text(json.dumps(cached, ensure_ascii=False))
     return {p.id: cached[p.id] for p in pages}
