@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from cleaners.chrome import stopwords
+from cleaners.chrome import PAGE_CATEGORIES, stopwords
 from cleaners.document import Document, Removal
 from cleaners.language import detect_language
 from cleaners.rules import RuleSet, default_rules
@@ -101,6 +101,17 @@ WINDOW = 3
 # In a page dump the model may take at most this share of the prose at the dump's lower bar
 # (benchmarks/results/paragraph-model-guard.txt: one WCXB tuning page kept 1 word of 178).
 MIN_PROSE_KEPT = 0.3
+# A page dump is the page's chrome around its article: lines before the article block, or
+# chrome the rules already took. An extractor's output starts with its article, and the
+# short lines inside it (commands, code, addresses) are the article's own; without this
+# evidence the dump's lower bar took most of four WCXB dev tech and service pages given as
+# recall text (benchmarks/results/paragraph-model-guard.txt).
+MIN_DUMP_EVIDENCE = 1
+# Languages written without spaces between words: the features count words by spaces, so a
+# whole Japanese sentence is one "word" and every line looks like a label. The model judges
+# none of their text (on an AEB Japanese page it took all but one line of the article;
+# benchmarks/results/paragraph-model-guard.txt); the rules still apply.
+UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +175,23 @@ class ParagraphModel:
     dump_threshold: float = 1.0
 
     def scores(
-        self, matrix: npt.NDArray[np.float64], counted: npt.NDArray[np.bool_] | None = None
+        self,
+        matrix: npt.NDArray[np.float64],
+        counted: npt.NDArray[np.bool_] | None = None,
+        taken: int = 0,
     ) -> tuple[npt.NDArray[np.float64], float]:
         """The second stage's probability for each paragraph, and the bar they must reach:
-        the lower one when the `counted` paragraphs (all by default) look like a page dump."""
+        the lower one when the `counted` paragraphs (all by default) look like a page dump
+        and something of the page stands around its article (`MIN_DUMP_EVIDENCE`): lines
+        before the article block, or the `taken` lines of chrome already removed."""
         if not matrix.shape[0]:
             return np.zeros(0), self.threshold
         first = self.first.probabilities(matrix)
         second = self.second.probabilities(np.hstack([matrix, stacked_features(first, matrix)]))
         judged = first if counted is None else first[counted]
         dump = bool(judged.size) and float(judged.mean()) > self.dump_share
+        if dump and taken + _article_start(first, matrix) < MIN_DUMP_EVIDENCE:
+            dump = False
         return second, self.dump_threshold if dump else self.threshold
 
     @classmethod
@@ -197,6 +215,15 @@ class ParagraphModel:
             "first": self.first.to_json(),
             "second": self.second.to_json(),
         }
+
+
+def _article_start(first: npt.NDArray[np.float64], matrix: npt.NDArray[np.float64]) -> int:
+    """How many lines with words stand before the article block (see `stacked_features`).
+    A line without words (a lone symbol) is no page chrome: counting it would make a record
+    cleaned again a page dump where its first cleaning was not."""
+    words = np.expm1(matrix[:, FEATURES.index("log_words")])
+    start = _best_run(words * (0.5 - first))[0]
+    return int(np.count_nonzero(words[:start] >= 0.5))
 
 
 def stacked_features(
@@ -421,8 +448,13 @@ def strip_model_paragraphs(doc: Document, model: ParagraphModel | None = None) -
     if model is None or doc.format != "text":
         return doc
     language = doc.language or detect_language(doc.text)
+    if language in UNSPACED_LANGUAGES:
+        return doc
     paragraphs = doc.paragraphs
     removals: list[Removal] = []
+    # The page's chrome the rules took, and what the model took as a dump's chrome in
+    # earlier rounds (not what it took at the ordinary bar: that is no sign of a page).
+    taken = sum(1 for removal in doc.removed if removal.category in PAGE_CATEGORIES)
     while len(paragraphs) >= 2:
         # A table's rows are short lines of figures, as a footer's are, but they are what a
         # list article or a results story says: the model neither takes them nor counts them
@@ -430,14 +462,19 @@ def strip_model_paragraphs(doc: Document, model: ParagraphModel | None = None) -
         rows = table_rows(paragraphs)
         ordinary = np.array([i not in rows for i in range(len(paragraphs))])
         matrix = feature_matrix(paragraphs, language)
-        scores, threshold = model.scores(matrix, ordinary)
+        scores, threshold = model.scores(matrix, ordinary, taken)
         removed = (scores >= threshold) & ordinary
         # The lower bar of a page dump is for its chrome: where it would take the bulk of
-        # the prose as well, the dump's article was misjudged, and the ordinary bar holds.
-        if threshold < model.threshold and _takes_prose(matrix, removed):
-            removed = (scores >= model.threshold) & ordinary
+        # the prose as well, or every line, the dump's article was misjudged, and the
+        # ordinary bar holds (as it does when the record is cleaned again, with no chrome
+        # left to show it was a page).
+        dump = threshold < model.threshold
+        if dump and (removed.all() or _takes_prose(matrix, removed)):
+            removed, dump = (scores >= model.threshold) & ordinary, False
         if not removed.any() or removed.all():
             break
+        if dump:
+            taken += int(removed.sum())
         removals += [
             Removal(MODEL_RULE, MODEL_CATEGORY, p, score=round(float(s), 3))
             for p, s, gone in zip(paragraphs, scores, removed, strict=True)
