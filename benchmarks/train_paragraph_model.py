@@ -121,8 +121,17 @@ def _gold(page: wcxb.Page) -> str:
     return page.gold.get("main_content") or ""
 
 
-def boost(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Gradient-boosted trees of depth `DEPTH` for the weighted logistic loss, on features cut
+def boost(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    *,
+    trees: int = TREES,
+    depth: int = DEPTH,
+    rate: float = RATE,
+    min_hessian: float = MIN_HESSIAN,
+) -> tuple[np.ndarray, ...]:
+    """Gradient-boosted trees of depth `depth` for the weighted logistic loss, on features cut
     into at most `BINS` quantile bins (the histogram method of LightGBM and scikit-learn's
     HistGradientBoosting, in numpy). No sampling: the same data gives the same trees."""
     rows, columns = x.shape
@@ -130,18 +139,18 @@ def boost(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]
         np.unique(np.quantile(x[:, f], np.linspace(0, 1, BINS + 1)[1:-1])) for f in range(columns)
     ]
     binned = np.stack([np.searchsorted(edges[f], x[:, f], side="left") for f in range(columns)], 1)
-    internal, leaves = 2**DEPTH - 1, 2**DEPTH
-    features = np.zeros((TREES, internal), dtype=np.int64)
-    cuts = np.full((TREES, internal), np.inf)
-    leaf = np.zeros((TREES, leaves))
+    internal, leaves = 2**depth - 1, 2**depth
+    features = np.zeros((trees, internal), dtype=np.int64)
+    cuts = np.full((trees, internal), np.inf)
+    leaf = np.zeros((trees, leaves))
     prior = float(np.average(y, weights=w))
     bias = float(np.log(prior / (1 - prior)))
     raw = np.full(rows, bias)
-    for tree in range(TREES):
+    for tree in range(trees):
         p = 1.0 / (1.0 + np.exp(-raw))
         g, h = (p - y) * w, p * (1 - p) * w
         node = np.zeros(rows, dtype=np.int64)  # index within the level
-        for level in range(DEPTH):
+        for level in range(depth):
             width = 2**level
             best_gain = np.zeros(width)
             best_feature = np.zeros(width, dtype=np.int64)
@@ -155,7 +164,7 @@ def boost(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]
                 gt, ht = gs.sum(1, keepdims=True), hs.sum(1, keepdims=True)
                 gr, hr = gt - gl, ht - hl
                 gain = gl**2 / (hl + LAMBDA) + gr**2 / (hr + LAMBDA) - gt**2 / (ht + LAMBDA)
-                gain[(hl < MIN_HESSIAN) | (hr < MIN_HESSIAN)] = 0.0
+                gain[(hl < min_hessian) | (hr < min_hessian)] = 0.0
                 where = gain.argmax(1)
                 value = gain[np.arange(width), where]
                 better = value > best_gain
@@ -171,7 +180,7 @@ def boost(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]
             node = 2 * node + go
         gs = np.bincount(node, g, leaves)
         hs = np.bincount(node, h, leaves)
-        leaf[tree] = -RATE * gs / (hs + LAMBDA)
+        leaf[tree] = -rate * gs / (hs + LAMBDA)
         raw += leaf[tree, node]
     return features, cuts, leaf, bias
 

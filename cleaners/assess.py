@@ -7,7 +7,9 @@ The vocabulary is fixed (`FLAGS`, also the schema's enum) so that consumers can 
 - `developing_story`: the story says it will be updated (raised by the marker's rule);
 - `spun_text`: several phrases that only synonym spinners write ("cellphone name");
 - `truncated`: the text stops mid-sentence or points to the rest elsewhere;
-- `not_article`: too little running prose to be an article (a list, a table, a stub);
+- `not_article`: the page is of another type than an article (`page_type`: a listing, a
+  product, a forum thread, ...; cleaners.page_type). Length alone never makes it: a short
+  post is an article;
 - `encoding_repaired`: mojibake was repaired somewhere in the text;
 - `boilerplate_heavy`: more was removed as boilerplate than kept as text.
 """
@@ -19,12 +21,12 @@ import re
 import tomllib
 from dataclasses import replace
 from importlib import resources
-from operator import itemgetter
 
 import regex
 
 from cleaners.document import Document
 from cleaners.language import detect_language
+from cleaners.page_type import page_type
 from cleaners.text_shape import word_count
 
 FLAGS = (
@@ -37,11 +39,6 @@ FLAGS = (
     "truncated",
 )
 
-# An article has at least this many words, and at least this share of them in paragraphs that
-# hold a sentence (tables, calendars and link lists have none; on the AEB gold texts the
-# lowest share of a real article is 0.15, a standings table with an introduction).
-MIN_ARTICLE_WORDS = 50
-MIN_PROSE_SHARE = 0.1
 # The last paragraph must be this long before a missing full stop means a cut, not a caption.
 MIN_CUT_PARAGRAPH_WORDS = 12
 _WORD_THEN_ELLIPSIS = regex.compile(r"\p{Ll}(?:\.{3,}|…|\s*\[…\]|\s*\[\.\.\.\])$")
@@ -143,28 +140,6 @@ def has_sentence(text: str) -> bool:
     return bool(_may_end_sentence(text)) and _SENTENCE_END_INSIDE.search(text) is not None
 
 
-def is_not_article(text: str) -> bool:
-    """Too little prose: few words, or almost none of them in paragraphs that hold a
-    sentence."""
-    # Words by spaces (normalized text has one between words), by the word regex only for
-    # scripts written without spaces.
-    spaced = text.count(" ") > len(text) / 20
-    counted = [(p.count(" ") + 1 if spaced else word_count(p), p) for p in text.split("\n\n")]
-    words = sum(n for n, _ in counted)
-    if words < MIN_ARTICLE_WORDS:
-        return True
-    # Longest paragraphs first, and no further once the share is reached: the sum only grows,
-    # and a sentence search is costly on a paragraph that has none.
-    needed = words * MIN_PROSE_SHARE
-    prose = 0
-    for n, paragraph in sorted(counted, key=itemgetter(0), reverse=True):
-        if prose >= needed:
-            break
-        if _may_end_sentence(paragraph) and _SENTENCE_END_INSIDE.search(paragraph):
-            prose += n
-    return prose < needed
-
-
 def assess(doc: Document, removed_chars: int | None = None) -> Document:
     flags: list[str] = []
     text = doc.text
@@ -173,8 +148,9 @@ def assess(doc: Document, removed_chars: int | None = None) -> Document:
             flags.append("spun_text")
         if is_truncated(text):
             flags.append("truncated")
-        if is_not_article(text):
-            flags.append("not_article")
+    found = page_type(doc.url, doc.page_signals, text, doc.title, doc.authors, doc.published)
+    if found.type != "article":
+        flags.append("not_article")
     if any(r.kind.startswith("mojibake") for r in doc.repairs):
         flags.append("encoding_repaired")
     if removed_chars is None:
@@ -182,4 +158,9 @@ def assess(doc: Document, removed_chars: int | None = None) -> Document:
     if removed_chars > len(text):
         flags.append("boilerplate_heavy")
     language = doc.language or detect_language(text)
-    return replace(doc.flagged(*flags), language=language)
+    return replace(
+        doc.flagged(*flags),
+        language=language,
+        page_type=found.type,
+        page_type_confidence=found.confidence,
+    )

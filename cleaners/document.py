@@ -47,6 +47,11 @@ class Document:
     # Where each metadata value came from: ("title", "h1"), ("authors", "json-ld"), ...
     metadata_source: tuple[tuple[str, str], ...] = ()
     language: str | None = None
+    # What kind of page this is (cleaners.page_type.PAGE_TYPES) and how sure the model is;
+    # `page_signals` are the HTML page's signs the judgement is made from (none for text).
+    page_type: str | None = None
+    page_type_confidence: float | None = None
+    page_signals: tuple[float, ...] = ()
     flags: tuple[str, ...] = ()
     removed: tuple[Removal, ...] = ()
     repairs: tuple[Repair, ...] = ()

@@ -33,6 +33,7 @@ from cleaners.metadata import (
     person_names,
     url_date,
 )
+from cleaners.page_type import page_features
 from cleaners.siblings import merge, recover_sibling_paragraphs
 
 # trafilatura less comments (never article text). Its comparison with readability and jusText
@@ -88,6 +89,8 @@ class Extracted:
     modified: str | None = None
     # Where each metadata value came from: ("title", "h1"), ("published", "json-ld"), ...
     metadata_source: tuple[tuple[str, str], ...] = ()
+    # The page's signs of its type (cleaners.page_type.page_features), read from the tree.
+    page_signals: tuple[float, ...] = ()
 
 
 @functools.cache
@@ -211,6 +214,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         warnings=warnings,
         modified=found.modified,
         metadata_source=found.sources,
+        page_signals=page_features(tree),
     )
 
 
@@ -339,4 +343,5 @@ def html_document(html: str, url: str | None = None) -> Document:
         modified=extracted.modified,
         metadata_source=extracted.metadata_source,
         warnings=extracted.warnings,
+        page_signals=extracted.page_signals,
     )

@@ -36,8 +36,11 @@ from flows.records import article_record, record_id
 
 @dataclass(frozen=True, slots=True)
 class CleanOptions:
-    # Fewer words than this after cleaning and the document is not an article.
+    # Fewer words than this after cleaning and the document is rejected as `too_short`.
     min_words: int = 20
+    # Publish pages of another type than an article (with their `page_type`) instead of
+    # rejecting them as `not_article`.
+    keep_non_articles: bool = False
     # A page whose cleaning takes longer is rejected (reason `timeout`), not waited for;
     # 0 waits for ever.
     seconds_per_document: float = 30.0
@@ -150,7 +153,7 @@ def _clean_timed(raw: RawDocument, options: CleanOptions) -> Cleaned | Unusable:
     if words < options.min_words:
         return Unusable(
             raw.source,
-            "not_article",
+            "too_short",
             f"only {words} words of text after cleaning (--min-words {options.min_words})",
             record,
         )
@@ -158,6 +161,14 @@ def _clean_timed(raw: RawDocument, options: CleanOptions) -> Cleaned | Unusable:
         # Not one sentence in it: a word list, a table dump, a line of keywords.
         return Unusable(
             raw.source, "not_article", f"{words} words and not one sentence among them", record
+        )
+    if doc.page_type not in (None, "article") and not options.keep_non_articles:
+        return Unusable(
+            raw.source,
+            "not_article",
+            f"a {doc.page_type} page, not an article (confidence {doc.page_type_confidence:.2f};"
+            " --keep-non-articles publishes it)",
+            record,
         )
     if not record["site"]:
         return Cleaned(record, fp)

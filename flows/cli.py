@@ -100,7 +100,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_OPTIONS.min_words,
         metavar="N",
-        help="fewer words than this after cleaning is not an article (default 20)",
+        help="fewer words than this after cleaning is rejected as `too_short` (default 20)",
+    )
+    parser.add_argument(
+        "--keep-non-articles",
+        action="store_true",
+        help="publish listing, product, forum, service, documentation and collection pages "
+        "(with their page_type) instead of rejecting them as `not_article`",
     )
 
 
@@ -190,7 +196,11 @@ def run_config(args: argparse.Namespace) -> Any:
         dask=args.dask,
         reprocess=args.reprocess,
         limits=Limits(args.max_bytes, args.max_decompressed, args.timeout),
-        options=CleanOptions(min_words=args.min_words, seconds_per_document=args.timeout),
+        options=CleanOptions(
+            min_words=args.min_words,
+            keep_non_articles=args.keep_non_articles,
+            seconds_per_document=args.timeout,
+        ),
     )
 
 
@@ -261,6 +271,7 @@ def _clean_with_prefect(args: argparse.Namespace) -> Any:
         max_decompressed_bytes=config.limits.max_decompressed_bytes,
         seconds_per_document=config.options.seconds_per_document,
         min_words=config.options.min_words,
+        keep_non_articles=config.options.keep_non_articles,
     )
     return RunSummary.from_json(result, config.out)
 

@@ -55,4 +55,13 @@ class Unusable:
 
 
 # The reasons a document is rejected, as written in rejected.jsonl.
-REASONS = ("duplicate", "empty", "unreadable", "not_article", "too_large", "timeout", "error")
+REASONS = (
+    "duplicate",
+    "empty",
+    "unreadable",
+    "not_article",
+    "too_short",
+    "too_large",
+    "timeout",
+    "error",
+)

@@ -104,6 +104,8 @@ def explain_file(path: str, limit: int = 10, out: Path | None = None) -> int:
             ):
                 if value:
                     print(f"  {label}: {value}")
+            if doc.page_type:
+                print(f"  page_type: {doc.page_type} (confidence {doc.page_type_confidence:.2f})")
             if doc.flags:
                 print(f"  flags: {', '.join(doc.flags)}")
             for removal in doc.removed:

@@ -43,6 +43,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("authors", pa.list_(pa.string())),
         ("published", pa.string()),
         ("modified", pa.string()),
+        ("page_type", pa.string()),
+        ("page_type_confidence", pa.float64()),
         ("language", pa.string()),
         ("text", pa.string()),
         ("word_count", pa.int64()),

@@ -91,6 +91,7 @@ def clean_corpus(
     max_decompressed_bytes: int = DEFAULT_LIMITS.max_decompressed_bytes,
     seconds_per_document: float = DEFAULT_OPTIONS.seconds_per_document,
     min_words: int = DEFAULT_OPTIONS.min_words,
+    keep_non_articles: bool = DEFAULT_OPTIONS.keep_non_articles,
 ) -> dict[str, Any]:
     """Clean `inputs` into the folder `out`; returns the run summary."""
     logger = get_run_logger()
@@ -103,7 +104,11 @@ def clean_corpus(
         batch_size=PREFECT_BATCH_SIZE,
         reprocess=reprocess,
         limits=Limits(max_document_bytes, max_decompressed_bytes, seconds_per_document),
-        options=CleanOptions(min_words=min_words, seconds_per_document=seconds_per_document),
+        options=CleanOptions(
+            min_words=min_words,
+            keep_non_articles=keep_non_articles,
+            seconds_per_document=seconds_per_document,
+        ),
     )
     where = f"Dask cluster at {dask}" if dask else f"{workers} worker process(es)"
     logger.info("Cleaning %s into %s on %s", ", ".join(inputs), out, where)

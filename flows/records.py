@@ -34,6 +34,8 @@ def article_record(doc: Document, source: Source, doc_id: str) -> dict[str, Any]
         "authors": list(doc.authors),
         "published": doc.published,
         "modified": doc.modified,
+        "page_type": doc.page_type,
+        "page_type_confidence": doc.page_type_confidence,
         "language": doc.language,
         "text": doc.text,
         "word_count": word_count(doc.text),

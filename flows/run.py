@@ -58,6 +58,7 @@ class RunConfig:
             "max_decompressed_bytes": self.limits.max_decompressed_bytes,
             "seconds_per_document": self.options.seconds_per_document,
             "min_words": self.options.min_words,
+            "keep_non_articles": self.options.keep_non_articles,
         }
 
 

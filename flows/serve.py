@@ -73,6 +73,7 @@ def serve(args: argparse.Namespace) -> int:
             "max_decompressed_bytes": config.limits.max_decompressed_bytes,
             "seconds_per_document": config.options.seconds_per_document,
             "min_words": config.options.min_words,
+            "keep_non_articles": config.options.keep_non_articles,
         },
         print_starting_message=False,
     )
