@@ -118,6 +118,7 @@ _SEPARATORS_TO_SPACES = str.maketrans("-_.+", "    ")
 _PRICE = re.compile(r"(?:[$€£¥₹]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|£|USD|EUR|GBP|zł|kr)\b)")
 _CODE_LINE = re.compile(r"[{};=<>]|^\s*(?:\$ |>>> |def |import |function |return )")
 _SENTENCE = re.compile(r"\w[.!?][\"'”’)]*(?:\s|$)|[。！？]")
+_DIGIT = re.compile(r"\d")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►]|\d{1,2}[.)])\s")
 _CLASS_TOKEN = re.compile(r"[\s]+")
 _HEADINGS = ("h1", "h2", "h3", "h4")
@@ -382,7 +383,7 @@ def text_features(text: str) -> list[float]:
         words / max(1, len(paragraphs)),
         sum(n for n, p in zip(counts, paragraphs, strict=True) if _SENTENCE.search(p)) * per_word,
         sum(1 for n in counts if n < 8) / max(1, len(paragraphs)),
-        sum(c.isdigit() for c in text) / max(1, len(text)),
+        len(_DIGIT.findall(text)) / max(1, len(text)),
         len(_PRICE.findall(text)) * per_word * 100,
         sum(1 for line in lines if _CODE_LINE.search(line)) / len(lines),
         text.count("?") / max(1, len(paragraphs)),
