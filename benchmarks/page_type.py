@@ -6,7 +6,10 @@
   as HTML with their URL: the share of articles published as articles, of other pages kept
   out, and the confusion table (labelled type -> type found);
 - the AEB gold texts given as plain text, without a URL: every one is an article, so each of
-  `not_article` and `truncated` should be on at most 1 % of them.
+  `not_article` and `truncated` should be on at most 1 % of them;
+- with `--cost`, what the page type costs: `clean()` over the AEB pages with the page-type
+  stage and without it (its page features and its judgement replaced by nothing),
+  interleaved, best of three each, as a ratio within the run.
 
 The page-type model was trained on the tuning half (benchmarks/train_page_type.py), so the
 check half is the figure that counts. Results go to benchmarks/results/page-type.txt.
@@ -89,17 +92,62 @@ def aeb_plain(workers: int) -> list[str]:
     ]
 
 
+def cost(rounds: int = 3) -> str:
+    import gzip
+    import time
+
+    import cleaners.assess as assess
+    import cleaners.html as html
+    from benchmarks.quality import AEB
+    from cleaners import clean
+    from cleaners.page_type import PageType
+
+    pages = [
+        (gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes()), gold.get("url"))
+        for key, gold in sorted(load_gold().items())
+    ]
+    real = (html.page_features, assess.page_type)
+
+    def no_page_features(tree: object) -> tuple[float, ...]:
+        return ()
+
+    def always_article(*args: object, **kwargs: object) -> PageType:
+        return PageType("article", 1.0)
+
+    def timed() -> float:
+        started = time.perf_counter()
+        for page, url in pages:
+            clean(page, format="html", url=url)
+        return time.perf_counter() - started
+
+    timed()  # warm: imports, the model, the rules
+    best = {"with": float("inf"), "without": float("inf")}
+    for _ in range(rounds):
+        html.page_features, assess.page_type = no_page_features, always_article
+        best["without"] = min(best["without"], timed())
+        html.page_features, assess.page_type = real
+        best["with"] = min(best["with"], timed())
+    return (
+        f"page-type stage cost, clean() over {len(pages)} AEB pages, best of {rounds}: "
+        f"{best['with']:.2f} s with it, {best['without']:.2f} s without = "
+        f"{best['with'] / best['without']:.3f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=wcxb.DEFAULT_DATA)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--half", choices=("check", "tuning", "both"), default="both")
+    parser.add_argument("--cost", action="store_true", help="also time the page-type stage")
     args = parser.parse_args()
     halves = ("tuning", "check") if args.half == "both" else (args.half,)
     lines = []
     for half in halves:
         lines += [*wcxb_half(args.data, half, args.workers), ""]
     lines += aeb_plain(args.workers)
+    if args.cost:
+        lines.append(cost())
     print("\n".join(lines))
     RESULTS.write_text("\n".join(lines) + "\n")
 
