@@ -16,8 +16,10 @@ each field, the best-supported value and says where it came from (`sources`):
 - published / modified: first publication and last modification, ISO 8601 with the time
   and zone where the page gives them; a modified date is never taken as the publication.
 
-Pure: a parsed tree in, values out. The expensive searches (trafilatura's byline search,
-htmldate's extensive date search) are the caller's, run only where these found nothing.
+Where the markup states no date, the page's visible dateline beside its headline
+(`datelines_near_headline`) is the publication date. Pure: a parsed tree in, values out.
+The expensive searches (trafilatura's byline search, htmldate) are the caller's, run only
+where these found nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 
 import regex
 
+from cleaners.byline import date_in_stamp
 from cleaners.header import iso_published
 
 _DATA = Path(__file__).parent / "data" / "metadata.toml"
@@ -190,6 +193,19 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
+
+
+def visible_pieces(tree: Any) -> list[tuple[str, Any]]:
+    """The page's visible text nodes in document order, spacing folded, each with the
+    element that holds it."""
+    pieces = []
+    for node in tree.xpath(
+        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    ):
+        text = " ".join(node.split())
+        if text:
+            pieces.append((text, node.getparent()))
+    return pieces
 
 
 def text_of(element: Any) -> str:
@@ -583,11 +599,7 @@ def byline_in_markup(
     """The people a visible byline names: a text piece "By Jane Doe" or "Written by: Jane
     Doe", or a bare label ("Written by", "By:") with the name in the next piece. The first
     byline in the page that names someone."""
-    pieces = [
-        " ".join(t.split())
-        for t in tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
-    ]
-    pieces = [p for p in pieces if p]
+    pieces = [text for text, _ in visible_pieces(tree)]
     for index, piece in enumerate(pieces):
         if len(piece) > MAX_BYLINE_CHARS:
             continue
@@ -705,3 +717,92 @@ def choose_modified(candidates: Candidates, published: str | None) -> Chosen:
         if date and (published is None or date[:10] >= published[:10]):
             return Chosen(date, source)
     return Chosen(None, None)
+
+
+# How far from the headline a visible dateline may stand, in text pieces: a kicker, the
+# byline, a reading time and share buttons come between them; further off, a date belongs
+# to a related story, a comment or the footer.
+DATELINE_REACH = 8
+# A dateline is a short piece: "Published: January 3, 2024", "Dec 12, 2025 · 5 min read".
+MAX_DATELINE_CHARS = 60
+# A bare label before a date ("Last updated:", "Published on") is a few words.
+MAX_LABEL_CHARS = 20
+_UPDATED_LABEL = regex.compile(r"\b(?:updated|modified|revised|reviewed|edited)\b", regex.I)
+# 17.05.2021 (day first, the dotted European form), 2/24/2026 or 24/2/2026 (read only where
+# the day cannot be the month), 2021-05-17 handled by the word forms' reader.
+_NUMERIC_DATE = regex.compile(r"(?<![\w./-])(\d\d?)([./])(\d\d?)\2((?:19|20)\d\d)(?![\w./-])")
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    date: str
+    updated: bool  # labelled as an update ("Updated: January 2, 2026")
+
+
+def numeric_date(text: str) -> str | None:
+    """The date a numeric form gives where it is unambiguous: "17.05.2021" day first;
+    "2/24/2026" month first because 24 is no month; "3/4/2025" is either, so nothing."""
+    match = _NUMERIC_DATE.search(text)
+    if not match:
+        return None
+    first, separator, second, year = match.groups()
+    a, b = int(first), int(second)
+    if separator == "." or a > 12 >= b:
+        day, month = a, b
+    elif b > 12 >= a:
+        day, month = b, a
+    else:
+        return None
+    return iso_published(f"{year}-{month:02d}-{day:02d}")
+
+
+def dateline_date(text: str) -> str | None:
+    """The date a short visible piece states: "Published March 9, 2026", "October 3, 2024",
+    "17.05.2021". Longer text is prose, not a dateline."""
+    if len(text) > MAX_DATELINE_CHARS:
+        return None
+    return date_in_stamp(text) or numeric_date(text)
+
+
+def datelines_near_headline(tree: Any, headline: str | None) -> list[Dateline]:
+    """The dates the page shows next to its headline (within `DATELINE_REACH` text pieces
+    either side of the `<h1>` that holds it), nearest first. An empty list where the page
+    has no such headline: a date elsewhere on the page (a footer's copyright, a sidebar's
+    story, "Last updated" under a form) says nothing about the article."""
+    pieces = visible_pieces(tree)
+    anchor = _headline_piece(pieces, headline)
+    if anchor is None:
+        return []
+    # Nearest first; at the same distance, the one under the headline.
+    found: list[tuple[int, bool, Dateline]] = []
+    for index in range(max(0, anchor - DATELINE_REACH), anchor + DATELINE_REACH + 1):
+        if index >= len(pieces) or index == anchor:
+            continue
+        text = pieces[index][0]
+        date = dateline_date(text)
+        if not date:
+            continue
+        before = pieces[index - 1][0] if index else ""
+        # "Updated: January 2, 2026", or "Updated" as a bare label just before the date.
+        updated = bool(_UPDATED_LABEL.search(text)) or (
+            len(before) <= MAX_LABEL_CHARS and bool(_UPDATED_LABEL.search(before))
+        )
+        found.append((abs(index - anchor), index < anchor, Dateline(date, updated)))
+    return [line for *_, line in sorted(found, key=lambda item: item[:2])]
+
+
+def _headline_piece(pieces: list[tuple[str, Any]], headline: str | None) -> int | None:
+    """Where the headline stands among the text pieces: the first piece inside an `<h1>`
+    that is part of the headline, else a piece that is the headline."""
+    wanted = fold(headline)
+    for index, (text, element) in enumerate(pieces):
+        folded = fold(text)
+        if not folded or (wanted and f" {folded} " not in f" {wanted} "):
+            continue
+        if element.tag == "h1" or any(a.tag == "h1" for a in element.iterancestors()):
+            return index
+    if wanted:
+        for index, (text, _) in enumerate(pieces):
+            if fold(text) == wanted:
+                return index
+    return None

@@ -11,7 +11,10 @@ from cleaners.metadata import (
     choose_modified,
     choose_published,
     choose_title,
+    dateline_date,
+    datelines_near_headline,
     is_person,
+    numeric_date,
     page_candidates,
     person_names,
     strip_site,
@@ -178,3 +181,76 @@ def test_extract_html_records_where_each_value_came_from() -> None:
         "authors": "meta",
         "published": "meta",
     }
+
+
+def test_dateline_forms() -> None:
+    assert dateline_date("Published: January 3, 2024") == "2024-01-03"
+    assert dateline_date("Dec 12, 2025 · 5 min read") == "2025-12-12"
+    assert numeric_date("17.05.2021") == "2021-05-17"
+    assert numeric_date("2/24/2026") == "2026-02-24"
+    assert numeric_date("24/2/2026") == "2026-02-24"
+    # Either day or month: no date rather than a guess.
+    assert numeric_date("3/4/2025") is None
+    assert numeric_date("v1.2.2025") is None
+    # A sentence that holds a date is prose, not a dateline.
+    assert (
+        dateline_date("In a speech on March 5, 2024 the minister said the river plan would") is None
+    )
+
+
+def test_datelines_are_read_beside_the_headline_only() -> None:
+    body = (
+        "<p>Last updated:</p><p>Dec 12, 2025</p><h1>Council backs river plan</h1>"
+        "<p>October 3, 2024</p>" + "<p>Share</p>" * 12 + "<p>March 1, 2020</p>"
+    )
+    tree, _ = load_tree(page("", body))
+    lines = datelines_near_headline(tree, "Council backs river plan")
+    assert [(line.date, line.updated) for line in lines] == [
+        ("2024-10-03", False),
+        ("2025-12-12", True),
+    ]
+    assert datelines_near_headline(tree, None)[0].date == "2024-10-03"
+    # No headline on the page: no dateline.
+    tree, _ = load_tree(page("", "<p>October 3, 2024</p>"))
+    assert datelines_near_headline(tree, "Council backs river plan") == []
+
+
+def test_no_markup_date_the_dateline_beside_the_headline_is_the_publication() -> None:
+    html = page(
+        "<title>Council backs river plan</title>",
+        "<h1>Council backs river plan</h1><p>October 3, 2024</p>",
+    )
+    extracted = extract_html(html + "<footer>© 2023 Gazette</footer>", "https://g.example.com/a")
+    assert extracted.published == "2024-10-03"
+    assert dict(extracted.metadata_source)["published"] == "dateline"
+
+
+def test_a_copyright_year_is_no_publication_date() -> None:
+    html = page("<title>Council backs river plan</title>", "<h1>Council backs river plan</h1>")
+    html = html.replace(
+        "</body>", "<footer>Copyright © 2023 Gazette. All rights reserved.</footer></body>"
+    )
+    assert extract_html(html, "https://gazette.example.com/a").published is None
+
+
+def test_a_modified_meta_tag_alone_is_no_publication_date() -> None:
+    html = page(
+        '<title>Council backs river plan</title><meta property="article:modified_time" '
+        'content="2025-03-10T21:07:49+00:00">',
+        "<h1>Council backs river plan</h1>",
+    )
+    extracted = extract_html(html, "https://gazette.example.com/a")
+    assert extracted.published is None
+    assert extracted.modified == "2025-03-10T21:07:49+00:00"
+
+
+def test_an_update_stamp_is_the_date_of_last_resort() -> None:
+    html = page(
+        "<title>Council backs river plan</title>",
+        "<h1>Council backs river plan</h1><p>Updated October 23, 2025</p>",
+    )
+    extracted = extract_html(html, "https://gazette.example.com/a")
+    assert extracted.published == "2025-10-23"
+    assert dict(extracted.metadata_source)["published"] == "dateline (updated)"
+    # The URL's date is the publication; the stamp is not.
+    assert extract_html(html, "https://gazette.example.com/2024/05/02/a").published == "2024-05-02"
