@@ -28,7 +28,9 @@ from cleaners.metadata import (
     choose_published,
     choose_title,
     datelines_near_headline,
+    earlier_dateline,
     host_key,
+    is_republication_stamp,
     iso_date,
     page_candidates,
     person_names,
@@ -241,6 +243,11 @@ def reconcile(tree: Any, url: str | None, meta: Any) -> Reconciled:
     published = choose_published(candidates)
     if published.value is None:
         published = _searched_date(tree, url, candidates, title.value)
+    elif is_republication_stamp(candidates, published.value):
+        # The page shows its first publication beside the headline.
+        first = earlier_dateline(published.value, datelines_near_headline(tree, title.value))
+        if first:
+            published = Chosen(first, "dateline")
     modified = choose_modified(candidates, published.value)
     sources = tuple(
         (name, chosen.source)

@@ -24,6 +24,7 @@ where these found nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import tomllib
@@ -806,3 +807,29 @@ def _headline_piece(pieces: list[tuple[str, Any]], headline: str | None) -> int 
             if fold(text) == wanted:
                 return index
     return None
+
+
+# A dateline a day off a stamp is the same moment in another zone (23:30 UTC is the next day
+# in Asia, the day before in America): no evidence against the stamp.
+ZONE_SLACK_DAYS = 1
+
+
+def is_republication_stamp(candidates: Candidates, published: str) -> bool:
+    """Whether a stated publication date is no earlier than the stated modification: the
+    stamp a CMS puts on each re-publication of a page (on WCXB dev, Webflow-made pages
+    printing "Jun 24, 2025" for both), not the first publication."""
+    modified = (iso_date(candidates.json_modified), iso_date(candidates.meta_modified))
+    return any(m is not None and m[:10] <= published[:10] for m in modified)
+
+
+def earlier_dateline(published: str, lines: list[Dateline]) -> str | None:
+    """The dateline beside the headline (the nearest not labelled an update) where it is
+    earlier than `published` by more than a zone's difference."""
+    original = next((line for line in lines if not line.updated), None)
+    if original is None:
+        return None
+    try:
+        gap = dt.date.fromisoformat(published[:10]) - dt.date.fromisoformat(original.date[:10])
+    except ValueError:
+        return None
+    return original.date if gap.days > ZONE_SLACK_DAYS else None

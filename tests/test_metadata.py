@@ -254,3 +254,22 @@ def test_an_update_stamp_is_the_date_of_last_resort() -> None:
     assert dict(extracted.metadata_source)["published"] == "dateline (updated)"
     # The URL's date is the publication; the stamp is not.
     assert extract_html(html, "https://gazette.example.com/2024/05/02/a").published == "2024-05-02"
+
+
+def test_a_republication_stamp_gives_way_to_the_earlier_dateline() -> None:
+    def published(json_dates: str, dateline: str) -> tuple[str | None, str | None]:
+        html = page(
+            '<script type="application/ld+json">{"@context": "https://schema.org", '
+            f'"@type": "BlogPosting", {json_dates}}}</script>',
+            f"<h1>Council backs river plan</h1><p>{dateline}</p>",
+        )
+        extracted = extract_html(html, "https://gazette.example.com/a")
+        return extracted.published, dict(extracted.metadata_source)["published"]
+
+    stamp = '"datePublished": "Jun 24, 2025", "dateModified": "Jun 24, 2025"'
+    assert published(stamp, "August 25, 2024") == ("2024-08-25", "dateline")
+    # A day apart is a time zone's difference, not a republication.
+    assert published(stamp, "June 23, 2025") == ("2025-06-24", "json-ld")
+    # A page modified after it was published states its first publication: it stands.
+    dates = '"datePublished": "2024-02-01", "dateModified": "2025-04-19"'
+    assert published(dates, "August 25, 2023") == ("2024-02-01", "json-ld")
