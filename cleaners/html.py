@@ -239,7 +239,7 @@ def reconcile(tree: Any, url: str | None, meta: Any) -> Reconciled:
         title = Chosen(meta.title, "trafilatura")
     authors = choose_authors(candidates, url)
     if not authors.value:
-        authors = _searched_authors(tree, url, candidates, meta)
+        authors = _searched_authors(tree, url, candidates, meta, title.value)
     published = choose_published(candidates)
     if published.value is None:
         published = _searched_date(tree, url, candidates, title.value)
@@ -262,11 +262,13 @@ def reconcile(tree: Any, url: str | None, meta: Any) -> Reconciled:
     return Reconciled(title.value, authors.value, published.value, modified.value, sources)
 
 
-def _searched_authors(tree: Any, url: str | None, candidates: Candidates, meta: Any) -> Chosen:
+def _searched_authors(
+    tree: Any, url: str | None, candidates: Candidates, meta: Any, headline: str | None
+) -> Chosen:
     from trafilatura.metadata import extract_author
 
     host = host_key(url)
-    found = byline_in_markup(tree, candidates.site_names, host)
+    found = byline_in_markup(tree, candidates.site_names, host, headline)
     if found:
         return Chosen(found, "byline")
 

@@ -115,6 +115,8 @@ class Words:
     not_person: frozenset[str]
     not_person_prefixes: tuple[str, ...]
     not_in_name: frozenset[str]
+    given_names: frozenset[str]
+    roles: frozenset[str]
     organisation: frozenset[str]
     separators: tuple[str, ...]
 
@@ -126,6 +128,8 @@ def words() -> Words:
         not_person=frozenset(w.casefold() for w in data["not_person"]["words"]),
         not_person_prefixes=tuple(p.casefold() for p in data["not_person"]["prefixes"]),
         not_in_name=frozenset(data["not_person"]["not_in_name"]),
+        given_names=frozenset(data["not_person"]["given_names"]),
+        roles=frozenset(data["not_person"]["roles"]),
         organisation=frozenset(data["not_person"]["organisation"]),
         separators=tuple(data["title"]["separators"]),
     )
@@ -570,7 +574,10 @@ def is_person(name: str, sites: tuple[str, ...] = (), host: str | None = None) -
     if not regex.search(r"\p{Lu}", name):
         return False  # a lower-case word is a user name
     tokens = fold(name).split()
-    if len(tokens) > 5 or any(t in table.not_in_name for t in tokens):
+    if len(tokens) > 5 or any(
+        t in table.not_in_name and not (i == 0 and t in table.given_names)
+        for i, t in enumerate(tokens)
+    ):
         return False  # a sentence, a bio, or a date and a label beside the name
     # The outlet's own name in the author field ("The Verge", "verge.com"), unless the site
     # is a person's own ("Jane Doe" on janedoe.com).
@@ -585,9 +592,13 @@ def is_person(name: str, sites: tuple[str, ...] = (), host: str | None = None) -
 
 
 _BYLINE_LABEL = regex.compile(
-    r"^(?:(?:written|posted|words|article|story|text|published)\s+)?by\b\s*:?\s*(?P<rest>.*)$|^(?:author|words)\s*:\s*(?P<rest2>.*)$",
+    r"^(?:(?:written|posted|words|article|story|text|published)\s+)?by\b\s*:?\s*(?P<rest>.*)$|^(?:authors?|author\(s\)|contributors?|words)\s*(?::\s*(?P<rest2>.*))?$",
     regex.I,
 )
+# A byline further above the headline than this, in text pieces, is a menu's ("By Topic").
+BYLINE_REACH_ABOVE = 20
+# Between two names of one byline: "Rui Ma", ",", "Heba Ledwon", "&", "Suparn Patra".
+_JOINER = regex.compile(r"^(?:,|&|and|,\s*and|;|\|)$", regex.I)
 # How far after a bare label ("Written by") its name may stand, in text pieces.
 LABEL_REACH = 3
 # A byline is short: a text piece longer than this is prose that happens to say "by".
@@ -595,27 +606,77 @@ MAX_BYLINE_CHARS = 100
 
 
 def byline_in_markup(
-    tree: Any, sites: tuple[str, ...] = (), host: str | None = None
+    tree: Any, sites: tuple[str, ...] = (), host: str | None = None, headline: str | None = None
 ) -> tuple[str, ...]:
     """The people a visible byline names: a text piece "By Jane Doe" or "Written by: Jane
-    Doe", or a bare label ("Written by", "By:") with the name in the next piece. The first
-    byline in the page that names someone."""
-    pieces = [text for text, _ in visible_pieces(tree)]
+    Doe", or a bare label ("Written by", "Author(s)", "Contributors:") with the names in the
+    pieces after it, and further names the byline runs on to (", Heba Ledwon & Suparn
+    Patra"). Of the page's bylines, the one nearest the headline, none from well above it
+    (a menu's "By Modality", "Shop by Category"); without a headline, the first."""
+    visible = visible_pieces(tree)
+    pieces = [text for text, _ in visible]
+    anchor = _headline_piece(visible, headline) if headline else None
+    found: list[tuple[int, tuple[str, ...]]] = []
     for index, piece in enumerate(pieces):
         if len(piece) > MAX_BYLINE_CHARS:
             continue
         match = _BYLINE_LABEL.match(piece)
         if not match:
             continue
+        if anchor is not None and index < anchor - BYLINE_REACH_ABOVE:
+            continue
         rest = (match.group("rest") or match.group("rest2") or "").strip(" :|")
-        following = [rest] if rest else pieces[index + 1 : index + 1 + LABEL_REACH]
-        for text in following:
-            if len(text) > MAX_BYLINE_CHARS:
+        names = _byline_names(pieces, index, rest, sites, host)
+        if names and anchor is None:
+            return names
+        if names:
+            found.append((abs(index - anchor) if anchor is not None else index, names))
+    return min(found, key=lambda item: item[0])[1] if found else ()
+
+
+def _byline_names(
+    pieces: list[str], index: int, rest: str, sites: tuple[str, ...], host: str | None
+) -> tuple[str, ...]:
+    """The names of the byline at `pieces[index]`: those in `rest` (what follows its "By")
+    or, after a bare label, the pieces that follow; then the names it runs on to, each
+    after a joiner (",", "&", "and") or, after a bare label, one name a piece (a list of
+    authors). A role ends it."""
+    names: list[str] = []
+    if rest:
+        names = _byline_piece_names(rest, sites, host)
+        if not names:
+            return ()
+    position = index + 1
+    misses = 0
+    while position < len(pieces) and len(pieces[position]) <= MAX_BYLINE_CHARS:
+        text = pieces[position]
+        position += 1
+        joined = bool(_JOINER.match(text))
+        if joined:
+            if position >= len(pieces):
                 break
-            names = [n for n in person_names(text, sites, host) if name_shaped(n)]
-            if names:
-                return tuple(names)
-    return ()
+            text = pieces[position]
+            position += 1
+        elif names and rest:
+            break  # "By Jane Doe" and then no joiner: the byline has ended
+        more = _byline_piece_names(text, sites, host, bool(names))
+        if more:
+            names.extend(n for n in more if n not in names)
+        elif names:
+            break
+        else:
+            misses += 1
+            if misses >= LABEL_REACH:
+                break
+    return tuple(names)
+
+
+def _byline_piece_names(
+    text: str, sites: tuple[str, ...], host: str | None, running_on: bool = False
+) -> list[str]:
+    if running_on and any(w in words().roles for w in fold(text).split()):
+        return []
+    return [n for n in person_names(text, sites, host) if name_shaped(n)]
 
 
 _PARTICLES = frozenset(

@@ -273,3 +273,31 @@ def test_a_republication_stamp_gives_way_to_the_earlier_dateline() -> None:
     # A page modified after it was published states its first publication: it stands.
     dates = '"datePublished": "2024-02-01", "dateModified": "2025-04-19"'
     assert published(dates, "August 25, 2023") == ("2024-02-01", "json-ld")
+
+
+def test_byline_examples() -> None:
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).parent.parent / "cleaners/data/metadata.toml").read_text())
+    for pieces, expected in data["not_person"]["examples_byline"]:
+        body = "<h1>Council backs river plan</h1>" + "".join(
+            f"<span>{piece.strip()}</span>" for piece in pieces.split("|")
+        )
+        tree, _ = load_tree(page("", body))
+        found = byline_in_markup(tree, headline="Council backs river plan")
+        assert found == tuple(expected.split("; ")), pieces
+
+
+def test_byline_nearest_the_headline_and_none_from_a_menu_above_it() -> None:
+    menu = "<ul><li>Browse</li><li>By Modality</li></ul>" + "<p>Menu</p>" * 25
+    body = menu + "<h1>Council backs river plan</h1><p>Share</p><p>By: Paul Fenaroli</p>"
+    tree, _ = load_tree(page("", body))
+    assert byline_in_markup(tree, headline="Council backs river plan") == ("Paul Fenaroli",)
+    tree, _ = load_tree(page("", menu + "<h1>Council backs river plan</h1>"))
+    assert byline_in_markup(tree, headline="Council backs river plan") == ()
+
+
+def test_a_month_is_a_given_name_only_in_first_place() -> None:
+    assert is_person("April Fulton")
+    assert not is_person("Personal finance July")
