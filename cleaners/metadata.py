@@ -429,17 +429,34 @@ def host_key(url: str | None) -> str | None:
 
 
 def _is_site(segment: str, sites: tuple[str, ...], host: str | None) -> bool:
-    """Whether a piece cut off a title names the site: its name, or its domain's name."""
+    """Whether a piece cut off a title names the site: its name, or its domain's name, alone
+    or with a word or two ("The Verge", "Gold's Gym Blog", "Supermove" for "Supermove Inc.").
+    A piece the name is only part of is the headline's ("Docker Hardened Images: ...",
+    "Redfin's 2026 Predictions: ..."), and so is a piece that is only part of a long name
+    ("Cyber Security" beside "National Cyber Security Centre")."""
     key = _compact(segment)
     if not key or len(segment.split()) > MAX_SITE_WORDS:
         return False
     for site in sites:
         site_key = _compact(site)
+        if len(site.split()) > MAX_SITE_WORDS:
+            continue  # a whole title taken for the site's name (trafilatura's fallback)
         if site_key and (
-            key == site_key or (len(key) >= 4 and (key in site_key or site_key in key))
+            key == site_key
+            or (len(key) >= 4 and (_mostly(key, site_key) or _mostly(site_key, key)))
         ):
             return True
-    return bool(host and len(host) >= 3 and (host in key or (len(key) >= 4 and key in host)))
+    return bool(
+        host and len(host) >= 3 and (_mostly(host, key) or (len(key) >= 4 and _mostly(key, host)))
+    )
+
+
+# How much of the longer name the shorter must be, to be the same site's name.
+SITE_NAME_SHARE = 0.4
+
+
+def _mostly(part: str, whole: str) -> bool:
+    return part in whole and len(part) >= SITE_NAME_SHARE * len(whole)
 
 
 def _split(title: str) -> list[tuple[str, str]]:

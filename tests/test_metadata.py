@@ -301,3 +301,17 @@ def test_byline_nearest_the_headline_and_none_from_a_menu_above_it() -> None:
 def test_a_month_is_a_given_name_only_in_first_place() -> None:
     assert is_person("April Fulton")
     assert not is_person("Personal finance July")
+
+
+def test_a_headline_that_starts_or_ends_with_words_of_the_site_name_keeps_them() -> None:
+    title = "Docker Hardened Images: Security Independently Validated by SRLabs"
+    assert strip_site(title, ("Docker",), "docker") == title
+    assert strip_site(f"{title} | Docker", ("Docker",), "docker") == title
+    title = "Small Business Guide: Cyber Security"
+    sites = ("National Cyber Security Centre - NCSC.GOV.UK",)
+    assert strip_site(title, sites, "ncsc") == title
+    # The site's name with a word or two is still the site's name.
+    assert strip_site("Gym Workouts | Gold's Gym Blog", ("Gold's Gym",), None) == "Gym Workouts"
+    # A whole title taken for the site's name names no site.
+    title = "15 Language Learning Apps Compared - Personally Tested"
+    assert strip_site(title, (title,), "krioda") == title
