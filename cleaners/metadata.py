@@ -615,7 +615,7 @@ _BYLINE_LABEL = regex.compile(
 # A byline further above the headline than this, in text pieces, is a menu's ("By Topic").
 BYLINE_REACH_ABOVE = 20
 # Between two names of one byline: "Rui Ma", ",", "Heba Ledwon", "&", "Suparn Patra".
-_JOINER = regex.compile(r"^(?:,|&|and|,\s*and|;|\|)$", regex.I)
+_JOINER = regex.compile(r"^(?:,|&|and|,\s*and|;)$", regex.I)
 # How far after a bare label ("Written by") its name may stand, in text pieces.
 LABEL_REACH = 3
 # A byline is short: a text piece longer than this is prose that happens to say "by".
@@ -643,7 +643,7 @@ def byline_in_markup(
         if anchor is not None and index < anchor - BYLINE_REACH_ABOVE:
             continue
         rest = (match.group("rest") or match.group("rest2") or "").strip(" :|")
-        names = _byline_names(pieces, index, rest, sites, host)
+        names = _byline_names(visible, index, rest, sites, host)
         if names and anchor is None:
             return names
         if names:
@@ -652,33 +652,39 @@ def byline_in_markup(
 
 
 def _byline_names(
-    pieces: list[str], index: int, rest: str, sites: tuple[str, ...], host: str | None
+    pieces: list[tuple[str, Any]], index: int, rest: str, sites: tuple[str, ...], host: str | None
 ) -> tuple[str, ...]:
     """The names of the byline at `pieces[index]`: those in `rest` (what follows its "By")
-    or, after a bare label, the pieces that follow; then the names it runs on to, each
-    after a joiner (",", "&", "and") or, after a bare label, one name a piece (a list of
-    authors). A role ends it."""
+    or, after a bare label, in the first pieces that name someone; then the names it runs
+    on to, each in an element like the last name's (the same tag and class: a list of
+    author links, not "Fact Checked" or "Full Bio" beside it), after a joiner (",", "&",
+    "and") or, after a bare label, straight after. A role ends it."""
     names: list[str] = []
+    last: Any = None
     if rest:
         names = _byline_piece_names(rest, sites, host)
         if not names:
             return ()
+        last = pieces[index][1]
     position = index + 1
     misses = 0
-    while position < len(pieces) and len(pieces[position]) <= MAX_BYLINE_CHARS:
-        text = pieces[position]
+    while position < len(pieces) and len(pieces[position][0]) <= MAX_BYLINE_CHARS:
+        text, element = pieces[position]
         position += 1
-        joined = bool(_JOINER.match(text))
+        joined = bool(names) and bool(_JOINER.match(text))
         if joined:
             if position >= len(pieces):
                 break
-            text = pieces[position]
+            text, element = pieces[position]
             position += 1
         elif names and rest:
             break  # "By Jane Doe" and then no joiner: the byline has ended
+        if names and not _alike(element, last):
+            break
         more = _byline_piece_names(text, sites, host, bool(names))
         if more:
             names.extend(n for n in more if n not in names)
+            last = element
         elif names:
             break
         else:
@@ -688,11 +694,21 @@ def _byline_names(
     return tuple(names)
 
 
+def _alike(element: Any, other: Any) -> bool:
+    return bool(
+        other is not None
+        and element.tag == other.tag
+        and element.get("class") == other.get("class")
+    )
+
+
 def _byline_piece_names(
     text: str, sites: tuple[str, ...], host: str | None, running_on: bool = False
 ) -> list[str]:
     if running_on and any(w in words().roles for w in fold(text).split()):
         return []
+    # A role or a team in brackets after a name: "Rob Mardisalu (Founder)".
+    text = regex.sub(r"\s*\([^()]*\)", "", text)
     return [n for n in person_names(text, sites, host) if name_shaped(n)]
 
 

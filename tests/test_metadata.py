@@ -315,3 +315,21 @@ def test_a_headline_that_starts_or_ends_with_words_of_the_site_name_keeps_them()
     # A whole title taken for the site's name names no site.
     title = "15 Language Learning Apps Compared - Personally Tested"
     assert strip_site(title, (title,), "krioda") == title
+
+
+def test_a_byline_runs_on_only_through_elements_like_its_names() -> None:
+    head = "<h1>Council backs river plan</h1>"
+    body = (
+        head + '<p>Author:</p><a class="name">Melanie Hanson</a>'
+        '<span class="label">Fact Checked</span><a class="name">Report Highlights</a>'
+    )
+    tree, _ = load_tree(page("", body))
+    assert byline_in_markup(tree, headline="Council backs river plan") == ("Melanie Hanson",)
+    body = (
+        head + '<p>Written By</p><span class="date">Feb 11, 2019</span><a>Previous</a><a>Next</a>'
+    )
+    tree, _ = load_tree(page("", body))
+    assert byline_in_markup(tree, headline="Council backs river plan") == ()
+    body = head + "<h4>Contributors</h4><ul><li>Rob Mardisalu (Founder)</li></ul>"
+    tree, _ = load_tree(page("", body))
+    assert byline_in_markup(tree, headline="Council backs river plan") == ("Rob Mardisalu",)
