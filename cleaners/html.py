@@ -23,6 +23,7 @@ from cleaners.metadata import (
     Candidates,
     Chosen,
     byline_in_markup,
+    byline_under_headline,
     choose_authors,
     choose_modified,
     choose_published,
@@ -34,6 +35,7 @@ from cleaners.metadata import (
     iso_date,
     page_candidates,
     person_names,
+    same_people,
     url_date,
 )
 from cleaners.siblings import merge, recover_sibling_paragraphs
@@ -240,6 +242,13 @@ def reconcile(tree: Any, url: str | None, meta: Any) -> Reconciled:
     authors = choose_authors(candidates, url)
     if not authors.value:
         authors = _searched_authors(tree, url, candidates, meta, title.value)
+    else:
+        # The markup's author is often the account that posted the page ("KatieS", an
+        # editor) or the outlet; the byline under the headline is the credit the reader
+        # sees. Where it names none of the same people, it wins.
+        credited = byline_under_headline(tree, candidates.site_names, host_key(url), title.value)
+        if credited and not same_people(credited, authors.value):
+            authors = Chosen(credited, "byline")
     published = choose_published(candidates)
     if published.value is None:
         published = _searched_date(tree, url, candidates, title.value)

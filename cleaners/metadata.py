@@ -614,6 +614,8 @@ _BYLINE_LABEL = regex.compile(
 )
 # A byline further above the headline than this, in text pieces, is a menu's ("By Topic").
 BYLINE_REACH_ABOVE = 20
+# The byline under the headline: a kicker, a date, share buttons may come between them.
+BYLINE_REACH_BELOW = 10
 # Between two names of one byline: "Rui Ma", ",", "Heba Ledwon", "&", "Suparn Patra".
 _JOINER = regex.compile(r"^(?:,|&|and|,\s*and|;)$", regex.I)
 # How far after a bare label ("Written by") its name may stand, in text pieces.
@@ -630,10 +632,33 @@ def byline_in_markup(
     pieces after it, and further names the byline runs on to (", Heba Ledwon & Suparn
     Patra"). Of the page's bylines, the one nearest the headline, none from well above it
     (a menu's "By Modality", "Shop by Category"); without a headline, the first."""
+    found = _bylines(tree, sites, host, headline)
+    if not found:
+        return ()
+    return min(found, key=lambda item: abs(item[0]) if item[0] is not None else 0)[1]
+
+
+def byline_under_headline(
+    tree: Any, sites: tuple[str, ...] = (), host: str | None = None, headline: str | None = None
+) -> tuple[str, ...]:
+    """The people the byline right under the headline names (within `BYLINE_REACH_BELOW`
+    text pieces of it), the credit a reader sees; none where the page has no headline."""
+    if not headline:
+        return ()
+    found = [item for item in _bylines(tree, sites, host, headline) if item[0] is not None]
+    below = [item for item in found if 0 < item[0] <= BYLINE_REACH_BELOW]
+    return min(below, key=lambda item: item[0])[1] if below else ()
+
+
+def _bylines(
+    tree: Any, sites: tuple[str, ...], host: str | None, headline: str | None
+) -> list[tuple[Any, tuple[str, ...]]]:
+    """Every byline of the page that names someone, with its distance from the headline in
+    text pieces (negative above it), or its position where the page has no headline."""
     visible = visible_pieces(tree)
     pieces = [text for text, _ in visible]
     anchor = _headline_piece(visible, headline) if headline else None
-    found: list[tuple[int, tuple[str, ...]]] = []
+    found: list[tuple[Any, tuple[str, ...]]] = []
     for index, piece in enumerate(pieces):
         if len(piece) > MAX_BYLINE_CHARS:
             continue
@@ -645,10 +670,18 @@ def byline_in_markup(
         rest = (match.group("rest") or match.group("rest2") or "").strip(" :|")
         names = _byline_names(visible, index, rest, sites, host)
         if names and anchor is None:
-            return names
-        if names:
-            found.append((abs(index - anchor) if anchor is not None else index, names))
-    return min(found, key=lambda item: item[0])[1] if found else ()
+            return [(None, names)]
+        if names and anchor is not None:
+            found.append((index - anchor, names))
+    return found
+
+
+def same_people(names: Iterable[str], others: Iterable[str]) -> bool:
+    """Whether two lists of names share a person, written alike or one inside the other
+    ("Jean-Luc Aufranc" and "Jean-Luc Aufranc (CNXSoft)")."""
+    keys = [compact for compact in map(_compact, names) if compact]
+    other_keys = [compact for compact in map(_compact, others) if compact]
+    return any(a in b or b in a for a in keys for b in other_keys)
 
 
 def _byline_names(

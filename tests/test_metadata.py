@@ -333,3 +333,24 @@ def test_a_byline_runs_on_only_through_elements_like_its_names() -> None:
     body = head + "<h4>Contributors</h4><ul><li>Rob Mardisalu (Founder)</li></ul>"
     tree, _ = load_tree(page("", body))
     assert byline_in_markup(tree, headline="Council backs river plan") == ("Rob Mardisalu",)
+
+
+def test_the_byline_under_the_headline_beats_the_account_that_posted_the_page() -> None:
+    def authors(json_author: str, body: str) -> tuple[tuple[str, ...], str]:
+        html = page(
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+            f'"Article", "author": {{"@type": "Person", "name": "{json_author}"}}}}</script>',
+            f"<h1>Council backs river plan</h1>{body}",
+        )
+        extracted = extract_html(html, "https://gazette.example.com/a")
+        return extracted.authors, dict(extracted.metadata_source)["authors"]
+
+    assert authors("KatieS", "<p>By: Aoife O'Riordan</p>") == (("Aoife O'Riordan",), "byline")
+    # The same person, written another way: the markup's value stands.
+    assert authors("Jean-Luc Aufranc (CNXSoft)", "<p>By Jean-Luc Aufranc</p>") == (
+        ("Jean-Luc Aufranc (CNXSoft)",),
+        "json-ld",
+    )
+    # A byline far down the page (a related story's) is no credit for this one.
+    far = "<p>Share</p>" * 12 + "<p>By John Roe</p>"
+    assert authors("Jane Doe", far) == (("Jane Doe",), "json-ld")
