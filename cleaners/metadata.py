@@ -470,11 +470,18 @@ def _split(title: str) -> list[tuple[str, str]]:
     return cuts
 
 
+_BRACKETED_TAIL = regex.compile(r"^(.*?\S)\s*[(\[]([^()\[\]]+)[)\]]$")
+
+
 def strip_site(title: str, sites: tuple[str, ...], host: str | None) -> str:
     """The title without a site name set off at its end or start, taken off again while one
-    is left ("Headline | Section | Site"). A title that is only a site name is kept."""
+    is left ("Headline | Section | Site"), or in brackets at its end ("Headline (Site)"). A
+    title that is only a site name is kept."""
     for _ in range(3):
         shorter = None
+        bracketed = _BRACKETED_TAIL.match(title)
+        if bracketed and _is_site(bracketed.group(2), sites, host) and fold(bracketed.group(1)):
+            shorter = bracketed.group(1)
         for head, tail in _split(title):
             if tail and head and _is_site(tail, sites, host) and fold(head):
                 shorter = head if shorter is None or len(head) > len(shorter) else shorter

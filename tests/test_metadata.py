@@ -354,3 +354,11 @@ def test_the_byline_under_the_headline_beats_the_account_that_posted_the_page() 
     # A byline far down the page (a related story's) is no credit for this one.
     far = "<p>Share</p>" * 12 + "<p>By John Roe</p>"
     assert authors("Jane Doe", far) == (("Jane Doe",), "json-ld")
+
+
+def test_a_site_name_in_brackets_at_the_end_goes() -> None:
+    title = "The Fold-and-Cut Problem (Erik Demaine)"
+    assert strip_site(title, (), "erikdemaine") == "The Fold-and-Cut Problem"
+    # Brackets that are the headline's own stay.
+    title = "Best Audiobook Subscriptions in 2025 [Tried 11 Services]"
+    assert strip_site(title, ("Kristian Larsen",), "kristianlarsen") == title
