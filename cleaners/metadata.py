@@ -599,7 +599,7 @@ def is_person(name: str, sites: tuple[str, ...] = (), host: str | None = None) -
         return False  # a lower-case word is a user name
     tokens = fold(name).split()
     if len(tokens) > 5 or any(
-        t in table.not_in_name and not (i == 0 and t in table.given_names)
+        t in table.not_in_name and not (i == 0 and len(tokens) > 1 and t in table.given_names)
         for i, t in enumerate(tokens)
     ):
         return False  # a sentence, a bio, or a date and a label beside the name

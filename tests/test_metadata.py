@@ -301,6 +301,7 @@ def test_byline_nearest_the_headline_and_none_from_a_menu_above_it() -> None:
 def test_a_month_is_a_given_name_only_in_first_place() -> None:
     assert is_person("April Fulton")
     assert not is_person("Personal finance July")
+    assert not is_person("August")  # alone, a month
 
 
 def test_a_headline_that_starts_or_ends_with_words_of_the_site_name_keeps_them() -> None:
