@@ -451,7 +451,8 @@ def _is_site(segment: str, sites: tuple[str, ...], host: str | None) -> bool:
     )
 
 
-# How much of the longer name the shorter must be, to be the same site's name.
+# How much of the longer name the shorter must be, to be the same site's name: "BBC News"
+# is .43 "BBC"; "Docker Hardened Images" .3 "Docker" (benchmarks/results/metadata.txt).
 SITE_NAME_SHARE = 0.4
 
 
@@ -621,7 +622,8 @@ _BYLINE_LABEL = regex.compile(
 )
 # A byline further above the headline than this, in text pieces, is a menu's ("By Topic").
 BYLINE_REACH_ABOVE = 20
-# The byline under the headline: a kicker, a date, share buttons may come between them.
+# The byline under the headline: a kicker, a date, share buttons may come between them
+# (benchmarks/results/metadata.txt).
 BYLINE_REACH_BELOW = 10
 # Between two names of one byline: "Rui Ma", ",", "Heba Ledwon", "&", "Suparn Patra".
 _JOINER = regex.compile(r"^(?:,|&|and|,\s*and|;)$", regex.I)
@@ -856,7 +858,7 @@ def choose_modified(candidates: Candidates, published: str | None) -> Chosen:
 
 # How far from the headline a visible dateline may stand, in text pieces: a kicker, the
 # byline, a reading time and share buttons come between them; further off, a date belongs
-# to a related story, a comment or the footer.
+# to a related story, a comment or the footer (benchmarks/results/metadata.txt).
 DATELINE_REACH = 8
 # A dateline is a short piece: "Published: January 3, 2024", "Dec 12, 2025 · 5 min read".
 MAX_DATELINE_CHARS = 60
@@ -944,7 +946,8 @@ def _headline_piece(pieces: list[tuple[str, Any]], headline: str | None) -> int 
 
 
 # A dateline a day off a stamp is the same moment in another zone (23:30 UTC is the next day
-# in Asia, the day before in America): no evidence against the stamp.
+# in Asia, the day before in America): no evidence against the stamp (one WCXB tuning page,
+# a 00:57 UTC stamp under a dateline of the day before; benchmarks/results/metadata.txt).
 ZONE_SLACK_DAYS = 1
 
 
