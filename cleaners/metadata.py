@@ -16,12 +16,15 @@ each field, the best-supported value and says where it came from (`sources`):
 - published / modified: first publication and last modification, ISO 8601 with the time
   and zone where the page gives them; a modified date is never taken as the publication.
 
-Pure: a parsed tree in, values out. The expensive searches (trafilatura's byline search,
-htmldate's extensive date search) are the caller's, run only where these found nothing.
+Where the markup states no date, the page's visible dateline beside its headline
+(`datelines_near_headline`) is the publication date. Pure: a parsed tree in, values out.
+The expensive searches (trafilatura's byline search, htmldate) are the caller's, run only
+where these found nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import tomllib
@@ -34,6 +37,7 @@ from typing import Any
 
 import regex
 
+from cleaners.byline import date_in_stamp
 from cleaners.header import iso_published
 
 _DATA = Path(__file__).parent / "data" / "metadata.toml"
@@ -111,6 +115,8 @@ class Words:
     not_person: frozenset[str]
     not_person_prefixes: tuple[str, ...]
     not_in_name: frozenset[str]
+    given_names: frozenset[str]
+    roles: frozenset[str]
     organisation: frozenset[str]
     separators: tuple[str, ...]
 
@@ -122,6 +128,8 @@ def words() -> Words:
         not_person=frozenset(w.casefold() for w in data["not_person"]["words"]),
         not_person_prefixes=tuple(p.casefold() for p in data["not_person"]["prefixes"]),
         not_in_name=frozenset(data["not_person"]["not_in_name"]),
+        given_names=frozenset(data["not_person"]["given_names"]),
+        roles=frozenset(data["not_person"]["roles"]),
         organisation=frozenset(data["not_person"]["organisation"]),
         separators=tuple(data["title"]["separators"]),
     )
@@ -190,6 +198,19 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
+
+
+def visible_pieces(tree: Any) -> list[tuple[str, Any]]:
+    """The page's visible text nodes in document order, spacing folded, each with the
+    element that holds it."""
+    pieces = []
+    for node in tree.xpath(
+        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    ):
+        text = " ".join(node.split())
+        if text:
+            pieces.append((text, node.getparent()))
+    return pieces
 
 
 def text_of(element: Any) -> str:
@@ -408,17 +429,35 @@ def host_key(url: str | None) -> str | None:
 
 
 def _is_site(segment: str, sites: tuple[str, ...], host: str | None) -> bool:
-    """Whether a piece cut off a title names the site: its name, or its domain's name."""
+    """Whether a piece cut off a title names the site: its name, or its domain's name, alone
+    or with a word or two ("The Verge", "Gold's Gym Blog", "Supermove" for "Supermove Inc.").
+    A piece the name is only part of is the headline's ("Docker Hardened Images: ...",
+    "Redfin's 2026 Predictions: ..."), and so is a piece that is only part of a long name
+    ("Cyber Security" beside "National Cyber Security Centre")."""
     key = _compact(segment)
     if not key or len(segment.split()) > MAX_SITE_WORDS:
         return False
     for site in sites:
         site_key = _compact(site)
+        if len(site.split()) > MAX_SITE_WORDS:
+            continue  # a whole title taken for the site's name (trafilatura's fallback)
         if site_key and (
-            key == site_key or (len(key) >= 4 and (key in site_key or site_key in key))
+            key == site_key
+            or (len(key) >= 4 and (_mostly(key, site_key) or _mostly(site_key, key)))
         ):
             return True
-    return bool(host and len(host) >= 3 and (host in key or (len(key) >= 4 and key in host)))
+    return bool(
+        host and len(host) >= 3 and (_mostly(host, key) or (len(key) >= 4 and _mostly(key, host)))
+    )
+
+
+# How much of the longer name the shorter must be, to be the same site's name: "BBC News"
+# is .43 "BBC"; "Docker Hardened Images" .3 "Docker" (benchmarks/results/metadata.txt).
+SITE_NAME_SHARE = 0.4
+
+
+def _mostly(part: str, whole: str) -> bool:
+    return part in whole and len(part) >= SITE_NAME_SHARE * len(whole)
 
 
 def _split(title: str) -> list[tuple[str, str]]:
@@ -432,11 +471,18 @@ def _split(title: str) -> list[tuple[str, str]]:
     return cuts
 
 
+_BRACKETED_TAIL = regex.compile(r"^(.*?\S)\s*[(\[]([^()\[\]]+)[)\]]$")
+
+
 def strip_site(title: str, sites: tuple[str, ...], host: str | None) -> str:
     """The title without a site name set off at its end or start, taken off again while one
-    is left ("Headline | Section | Site"). A title that is only a site name is kept."""
+    is left ("Headline | Section | Site"), or in brackets at its end ("Headline (Site)"). A
+    title that is only a site name is kept."""
     for _ in range(3):
         shorter = None
+        bracketed = _BRACKETED_TAIL.match(title)
+        if bracketed and _is_site(bracketed.group(2), sites, host) and fold(bracketed.group(1)):
+            shorter = bracketed.group(1)
         for head, tail in _split(title):
             if tail and head and _is_site(tail, sites, host) and fold(head):
                 shorter = head if shorter is None or len(head) > len(shorter) else shorter
@@ -553,7 +599,10 @@ def is_person(name: str, sites: tuple[str, ...] = (), host: str | None = None) -
     if not regex.search(r"\p{Lu}", name):
         return False  # a lower-case word is a user name
     tokens = fold(name).split()
-    if len(tokens) > 5 or any(t in table.not_in_name for t in tokens):
+    if len(tokens) > 5 or any(
+        t in table.not_in_name and not (i == 0 and len(tokens) > 1 and t in table.given_names)
+        for i, t in enumerate(tokens)
+    ):
         return False  # a sentence, a bio, or a date and a label beside the name
     # The outlet's own name in the author field ("The Verge", "verge.com"), unless the site
     # is a person's own ("Jane Doe" on janedoe.com).
@@ -568,9 +617,16 @@ def is_person(name: str, sites: tuple[str, ...] = (), host: str | None = None) -
 
 
 _BYLINE_LABEL = regex.compile(
-    r"^(?:(?:written|posted|words|article|story|text|published)\s+)?by\b\s*:?\s*(?P<rest>.*)$|^(?:author|words)\s*:\s*(?P<rest2>.*)$",
+    r"^(?:(?:written|posted|words|article|story|text|published)\s+)?by\b\s*:?\s*(?P<rest>.*)$|^(?:authors?|author\(s\)|contributors?|words)\s*(?::\s*(?P<rest2>.*))?$",
     regex.I,
 )
+# A byline further above the headline than this, in text pieces, is a menu's ("By Topic").
+BYLINE_REACH_ABOVE = 20
+# The byline under the headline: a kicker, a date, share buttons may come between them
+# (benchmarks/results/metadata.txt).
+BYLINE_REACH_BELOW = 10
+# Between two names of one byline: "Rui Ma", ",", "Heba Ledwon", "&", "Suparn Patra".
+_JOINER = regex.compile(r"^(?:,|&|and|,\s*and|;)$", regex.I)
 # How far after a bare label ("Written by") its name may stand, in text pieces.
 LABEL_REACH = 3
 # A byline is short: a text piece longer than this is prose that happens to say "by".
@@ -578,31 +634,124 @@ MAX_BYLINE_CHARS = 100
 
 
 def byline_in_markup(
-    tree: Any, sites: tuple[str, ...] = (), host: str | None = None
+    tree: Any, sites: tuple[str, ...] = (), host: str | None = None, headline: str | None = None
 ) -> tuple[str, ...]:
     """The people a visible byline names: a text piece "By Jane Doe" or "Written by: Jane
-    Doe", or a bare label ("Written by", "By:") with the name in the next piece. The first
-    byline in the page that names someone."""
-    pieces = [
-        " ".join(t.split())
-        for t in tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
-    ]
-    pieces = [p for p in pieces if p]
+    Doe", or a bare label ("Written by", "Author(s)", "Contributors:") with the names in the
+    pieces after it, and further names the byline runs on to (", Heba Ledwon & Suparn
+    Patra"). Of the page's bylines, the one nearest the headline, none from well above it
+    (a menu's "By Modality", "Shop by Category"); without a headline, the first."""
+    found = _bylines(tree, sites, host, headline)
+    if not found:
+        return ()
+    return min(found, key=lambda item: abs(item[0]) if item[0] is not None else 0)[1]
+
+
+def byline_under_headline(
+    tree: Any, sites: tuple[str, ...] = (), host: str | None = None, headline: str | None = None
+) -> tuple[str, ...]:
+    """The people the byline right under the headline names (within `BYLINE_REACH_BELOW`
+    text pieces of it), the credit a reader sees; none where the page has no headline."""
+    if not headline:
+        return ()
+    found = [item for item in _bylines(tree, sites, host, headline) if item[0] is not None]
+    below = [item for item in found if 0 < item[0] <= BYLINE_REACH_BELOW]
+    return min(below, key=lambda item: item[0])[1] if below else ()
+
+
+def _bylines(
+    tree: Any, sites: tuple[str, ...], host: str | None, headline: str | None
+) -> list[tuple[Any, tuple[str, ...]]]:
+    """Every byline of the page that names someone, with its distance from the headline in
+    text pieces (negative above it), or its position where the page has no headline."""
+    visible = visible_pieces(tree)
+    pieces = [text for text, _ in visible]
+    anchor = _headline_piece(visible, headline) if headline else None
+    found: list[tuple[Any, tuple[str, ...]]] = []
     for index, piece in enumerate(pieces):
         if len(piece) > MAX_BYLINE_CHARS:
             continue
         match = _BYLINE_LABEL.match(piece)
         if not match:
             continue
+        if anchor is not None and index < anchor - BYLINE_REACH_ABOVE:
+            continue
         rest = (match.group("rest") or match.group("rest2") or "").strip(" :|")
-        following = [rest] if rest else pieces[index + 1 : index + 1 + LABEL_REACH]
-        for text in following:
-            if len(text) > MAX_BYLINE_CHARS:
+        names = _byline_names(visible, index, rest, sites, host)
+        if names and anchor is None:
+            return [(None, names)]
+        if names and anchor is not None:
+            found.append((index - anchor, names))
+    return found
+
+
+def same_people(names: Iterable[str], others: Iterable[str]) -> bool:
+    """Whether two lists of names share a person, written alike or one inside the other
+    ("Jean-Luc Aufranc" and "Jean-Luc Aufranc (CNXSoft)")."""
+    keys = [compact for compact in map(_compact, names) if compact]
+    other_keys = [compact for compact in map(_compact, others) if compact]
+    return any(a in b or b in a for a in keys for b in other_keys)
+
+
+def _byline_names(
+    pieces: list[tuple[str, Any]], index: int, rest: str, sites: tuple[str, ...], host: str | None
+) -> tuple[str, ...]:
+    """The names of the byline at `pieces[index]`: those in `rest` (what follows its "By")
+    or, after a bare label, in the first pieces that name someone; then the names it runs
+    on to, each in an element like the last name's (the same tag and class: a list of
+    author links, not "Fact Checked" or "Full Bio" beside it), after a joiner (",", "&",
+    "and") or, after a bare label, straight after. A role ends it."""
+    names: list[str] = []
+    last: Any = None
+    if rest:
+        names = _byline_piece_names(rest, sites, host)
+        if not names:
+            return ()
+        last = pieces[index][1]
+    position = index + 1
+    misses = 0
+    while position < len(pieces) and len(pieces[position][0]) <= MAX_BYLINE_CHARS:
+        text, element = pieces[position]
+        position += 1
+        joined = bool(names) and bool(_JOINER.match(text))
+        if joined:
+            if position >= len(pieces):
                 break
-            names = [n for n in person_names(text, sites, host) if name_shaped(n)]
-            if names:
-                return tuple(names)
-    return ()
+            text, element = pieces[position]
+            position += 1
+        elif names and rest:
+            break  # "By Jane Doe" and then no joiner: the byline has ended
+        if names and not _alike(element, last):
+            break
+        more = _byline_piece_names(text, sites, host, bool(names))
+        if more:
+            names.extend(n for n in more if n not in names)
+            last = element
+        elif names:
+            break
+        else:
+            misses += 1
+            if misses >= LABEL_REACH:
+                break
+    return tuple(names)
+
+
+def _alike(element: Any, other: Any) -> bool:
+    return bool(
+        other is not None
+        and element.tag == other.tag
+        and element.get("class") == other.get("class")
+    )
+
+
+def _byline_piece_names(
+    text: str, sites: tuple[str, ...], host: str | None, running_on: bool = False
+) -> list[str]:
+    if running_on and any(w in words().roles for w in fold(text).split()):
+        return []
+    # A role or a team in brackets after a name: "Rob Mardisalu (Founder)".
+    text = regex.sub(r"\s*\([^()]*\)", "", text)
+    return [n for n in person_names(text, sites, host) if name_shaped(n)]
 
 
 _PARTICLES = frozenset(
@@ -705,3 +854,119 @@ def choose_modified(candidates: Candidates, published: str | None) -> Chosen:
         if date and (published is None or date[:10] >= published[:10]):
             return Chosen(date, source)
     return Chosen(None, None)
+
+
+# How far from the headline a visible dateline may stand, in text pieces: a kicker, the
+# byline, a reading time and share buttons come between them; further off, a date belongs
+# to a related story, a comment or the footer (benchmarks/results/metadata.txt).
+DATELINE_REACH = 8
+# A dateline is a short piece: "Published: January 3, 2024", "Dec 12, 2025 · 5 min read".
+MAX_DATELINE_CHARS = 60
+# A bare label before a date ("Last updated:", "Published on") is a few words.
+MAX_LABEL_CHARS = 20
+_UPDATED_LABEL = regex.compile(r"\b(?:updated|modified|revised|reviewed|edited)\b", regex.I)
+# 17.05.2021 (day first, the dotted European form), 2/24/2026 or 24/2/2026 (read only where
+# the day cannot be the month), 2021-05-17 handled by the word forms' reader.
+_NUMERIC_DATE = regex.compile(r"(?<![\w./-])(\d\d?)([./])(\d\d?)\2((?:19|20)\d\d)(?![\w./-])")
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    date: str
+    updated: bool  # labelled as an update ("Updated: January 2, 2026")
+
+
+def numeric_date(text: str) -> str | None:
+    """The date a numeric form gives where it is unambiguous: "17.05.2021" day first;
+    "2/24/2026" month first because 24 is no month; "3/4/2025" is either, so nothing."""
+    match = _NUMERIC_DATE.search(text)
+    if not match:
+        return None
+    first, separator, second, year = match.groups()
+    a, b = int(first), int(second)
+    if separator == "." or a > 12 >= b:
+        day, month = a, b
+    elif b > 12 >= a:
+        day, month = b, a
+    else:
+        return None
+    return iso_published(f"{year}-{month:02d}-{day:02d}")
+
+
+def dateline_date(text: str) -> str | None:
+    """The date a short visible piece states: "Published March 9, 2026", "October 3, 2024",
+    "17.05.2021". Longer text is prose, not a dateline."""
+    if len(text) > MAX_DATELINE_CHARS:
+        return None
+    return date_in_stamp(text) or numeric_date(text)
+
+
+def datelines_near_headline(tree: Any, headline: str | None) -> list[Dateline]:
+    """The dates the page shows next to its headline (within `DATELINE_REACH` text pieces
+    either side of the `<h1>` that holds it), nearest first. An empty list where the page
+    has no such headline: a date elsewhere on the page (a footer's copyright, a sidebar's
+    story, "Last updated" under a form) says nothing about the article."""
+    pieces = visible_pieces(tree)
+    anchor = _headline_piece(pieces, headline)
+    if anchor is None:
+        return []
+    # Nearest first; at the same distance, the one under the headline.
+    found: list[tuple[int, bool, Dateline]] = []
+    for index in range(max(0, anchor - DATELINE_REACH), anchor + DATELINE_REACH + 1):
+        if index >= len(pieces) or index == anchor:
+            continue
+        text = pieces[index][0]
+        date = dateline_date(text)
+        if not date:
+            continue
+        before = pieces[index - 1][0] if index else ""
+        # "Updated: January 2, 2026", or "Updated" as a bare label just before the date.
+        updated = bool(_UPDATED_LABEL.search(text)) or (
+            len(before) <= MAX_LABEL_CHARS and bool(_UPDATED_LABEL.search(before))
+        )
+        found.append((abs(index - anchor), index < anchor, Dateline(date, updated)))
+    return [line for *_, line in sorted(found, key=lambda item: item[:2])]
+
+
+def _headline_piece(pieces: list[tuple[str, Any]], headline: str | None) -> int | None:
+    """Where the headline stands among the text pieces: the first piece inside an `<h1>`
+    that is part of the headline, else a piece that is the headline."""
+    wanted = fold(headline)
+    for index, (text, element) in enumerate(pieces):
+        folded = fold(text)
+        if not folded or (wanted and f" {folded} " not in f" {wanted} "):
+            continue
+        if element.tag == "h1" or any(a.tag == "h1" for a in element.iterancestors()):
+            return index
+    if wanted:
+        for index, (text, _) in enumerate(pieces):
+            if fold(text) == wanted:
+                return index
+    return None
+
+
+# A dateline a day off a stamp is the same moment in another zone (23:30 UTC is the next day
+# in Asia, the day before in America): no evidence against the stamp (one WCXB tuning page,
+# a 00:57 UTC stamp under a dateline of the day before; benchmarks/results/metadata.txt).
+ZONE_SLACK_DAYS = 1
+
+
+def is_republication_stamp(candidates: Candidates, published: str) -> bool:
+    """Whether a stated publication date is no earlier than the stated modification: the
+    stamp a CMS puts on each re-publication of a page (on WCXB dev, Webflow-made pages
+    printing "Jun 24, 2025" for both), not the first publication."""
+    modified = (iso_date(candidates.json_modified), iso_date(candidates.meta_modified))
+    return any(m is not None and m[:10] <= published[:10] for m in modified)
+
+
+def earlier_dateline(published: str, lines: list[Dateline]) -> str | None:
+    """The dateline beside the headline (the nearest not labelled an update) where it is
+    earlier than `published` by more than a zone's difference."""
+    original = next((line for line in lines if not line.updated), None)
+    if original is None:
+        return None
+    try:
+        gap = dt.date.fromisoformat(published[:10]) - dt.date.fromisoformat(original.date[:10])
+    except ValueError:
+        return None
+    return original.date if gap.days > ZONE_SLACK_DAYS else None
