@@ -24,7 +24,6 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +44,6 @@ CACHE = wcxb.CACHE / "page-type-cleaned.json"
 # 200 trees of depth 3 at rate 0.05 kept out 57 % of the other pages where 80 trees at 0.1 on
 # two folds kept out 46-50 %.
 FOLDS = 4
-# The vocabulary: words on pages of this many sites at least, this many of them at most.
-MIN_DOMAINS = 3
-MAX_WORDS = 8000
 OUTPUT = ROOT / "cleaners" / "data" / "page_type_model.npz"
 RESULTS = ROOT / "benchmarks" / "results" / "page-type-training.txt"
 # The share of the training pages' articles (out of fold) the bar must keep: the issue asks
@@ -128,19 +124,10 @@ def _page_row(item: tuple[str, str]) -> tuple[str, list[float]]:
     return key, list(pt.page_features(tree)) if tree is not None else [0.0] * len(pt.PAGE_FEATURES)
 
 
-@dataclass
-class Rows:
-    """Every page's features in page order; for plain text the words of the cleaned text,
-    which a vocabulary trained on other pages scores (`out_of_fold_words`)."""
-
-    html: np.ndarray  # URL, page, metadata and text signs
-    plain: np.ndarray  # URL and text signs
-    text_words: list[frozenset[str]]
-
-
 def feature_rows(
     pages: list[dict[str, str]], docs: dict[str, dict[str, Any]], workers: int
-) -> Rows:
+) -> tuple[np.ndarray, np.ndarray]:
+    """The HTML rows and the plain-text rows of every page, in page order."""
     with ProcessPoolExecutor(workers) as pool:
         page = dict(pool.map(_page_row, [(p["key"], p["path"]) for p in pages], chunksize=8))
     html, plain = [], []
@@ -151,58 +138,7 @@ def feature_rows(
         url = pt.url_features(p["url"])
         html.append([*url, *page[p["key"]], *meta, *text])
         plain.append([*url, *text])
-    return Rows(
-        np.asarray(html, dtype=np.float64),
-        np.asarray(plain, dtype=np.float64),
-        [pt.words_of(docs[p["key"]]["text"]) for p in pages],
-    )
-
-
-def fit_vocabulary(
-    words: list[frozenset[str]], labels: np.ndarray, domains: list[str]
-) -> pt.Vocabulary:
-    """Naive Bayes (presence, add-one) over the words on pages of at least `MIN_DOMAINS`
-    sites, the `MAX_WORDS` commonest of them: a site's own words (its name, its menu) would
-    tell the model which site a page is from, not what kind of page it is."""
-    sites: dict[str, set[str]] = {}
-    for page_words, domain in zip(words, domains, strict=True):
-        for word in page_words:
-            sites.setdefault(word, set()).add(domain)
-    common = sorted(
-        (w for w, s in sites.items() if len(s) >= MIN_DOMAINS), key=lambda w: (-len(sites[w]), w)
-    )
-    vocabulary = sorted(common[:MAX_WORDS])
-    index = {w: i for i, w in enumerate(vocabulary)}
-    counts = np.zeros((len(pt.PAGE_TYPES), len(vocabulary)))
-    pages = np.zeros(len(pt.PAGE_TYPES))
-    for page_words, label in zip(words, labels, strict=True):
-        pages[label] += 1
-        counts[label, [index[w] for w in page_words if w in index]] += 1
-    share = (counts + 1) / (pages[:, None] + 2)
-    return pt.Vocabulary(tuple(vocabulary), np.log(share[1:]) - np.log(share[0]))
-
-
-def word_scores(vocabulary: pt.Vocabulary, words: list[frozenset[str]]) -> np.ndarray:
-    return np.asarray([vocabulary.scores(w) for w in words], dtype=np.float64)
-
-
-def out_of_fold_words(
-    words: list[frozenset[str]], labels: np.ndarray, domains: list[str], folds: np.ndarray
-) -> np.ndarray:
-    """Each training page's word scores by a vocabulary trained on the other folds: the trees
-    must learn how far the scores of pages the vocabulary never saw can be trusted. (The
-    trees judged out of fold for fold k learn from scores a vocabulary that saw fold k made:
-    a small leak in the out-of-fold figures that the check half does not have.)"""
-    scores = np.zeros((len(words), len(pt.WORD_FEATURES)))
-    for k in range(FOLDS):
-        held = folds == k
-        vocabulary = fit_vocabulary(
-            [w for w, h in zip(words, held, strict=True) if not h],
-            labels[~held],
-            [d for d, h in zip(domains, held, strict=True) if not h],
-        )
-        scores[held] = word_scores(vocabulary, [w for w, h in zip(words, held, strict=True) if h])
-    return scores
+    return np.asarray(html, dtype=np.float64), np.asarray(plain, dtype=np.float64)
 
 
 def fit(x: np.ndarray, labels: np.ndarray) -> list[Trees]:
@@ -325,18 +261,14 @@ def _clean_text(text: str) -> str:
     return clean(text).text
 
 
-def aeb_plain_rows(workers: int, vocabulary: pt.Vocabulary) -> np.ndarray:
+def aeb_plain_rows(workers: int) -> np.ndarray:
     """The AEB gold texts given as plain text without a URL, cleaned: articles every one, the
     issue's check that a text user's articles stay articles."""
     texts = [gold["articleBody"] for _, gold in sorted(load_gold().items())]
     with ProcessPoolExecutor(workers) as pool:
         cleaned_texts = list(pool.map(_clean_text, texts, chunksize=8))
     return np.asarray(
-        [
-            [*pt.url_features(None), *pt.text_features(t), *vocabulary.scores(pt.words_of(t))]
-            for t in cleaned_texts
-        ],
-        dtype=np.float64,
+        [[*pt.url_features(None), *pt.text_features(t)] for t in cleaned_texts], dtype=np.float64
     )
 
 
@@ -355,24 +287,14 @@ def main() -> None:
         OUTPUT.unlink()
     pages = page_list(args.data)
     docs = cleaned(pages, args.workers, args.reuse)
-    rows = feature_rows(pages, docs, args.workers)
+    html, plain = feature_rows(pages, docs, args.workers)
     labels = np.asarray([pt.PAGE_TYPES.index(p["type"]) for p in pages])
     train = np.asarray([p["half"] != "check" for p in pages])
     check = ~train
     folds = np.asarray([fold(p["domain"]) for p in pages])[train]
-    domains = [p["domain"] for p, t in zip(pages, train, strict=True) if t]
     out: list[str] = []
     models = {}
-    trained = [w for w, t in zip(rows.text_words, train, strict=True) if t]
-    vocabulary = fit_vocabulary(trained, labels[train], domains)
-    scores = np.zeros((len(pages), len(pt.WORD_FEATURES)))
-    scores[train] = out_of_fold_words(trained, labels[train], domains, folds)
-    held = [w for w, c in zip(rows.text_words, check, strict=True) if c]
-    scores[check] = word_scores(vocabulary, held)
-    for name, x, words in (
-        ("html", rows.html, None),
-        ("plain", np.hstack([rows.plain, scores]), vocabulary),
-    ):
+    for name, x in (("html", html), ("plain", plain)):
         oof, sets = out_of_fold(x[train], labels[train], folds)
         bars = choose_bars(oof, labels[train], KEEP_ARTICLES[name])
         report(
@@ -382,7 +304,7 @@ def main() -> None:
             out,
         )
         features = pt.HTML_FEATURES if name == "html" else pt.PLAIN_FEATURES
-        built = pt.TypeModel(features, tuple(sets), round(bars[0], 6), bars[1], words)
+        built = pt.TypeModel(features, tuple(sets), round(bars[0], 6), bars[1])
         # Judged as shipped: the model read back from its arrays (leaves in float32).
         model = pt.TypeModel.from_arrays(built.to_arrays(name), name)
         models[name] = model
@@ -393,8 +315,7 @@ def main() -> None:
         report(f"{name}, check half", judge(x[check]), labels[check], out)
         report(f"{name}, check half without URLs", judge(without_url(x[check])), labels[check], out)
         if name == "plain":
-            assert model.vocabulary is not None
-            found = judge(aeb_plain_rows(args.workers, model.vocabulary))
+            found = judge(aeb_plain_rows(args.workers))
             out.append(
                 f"plain, AEB gold texts without URLs: {sum(f != 'article' for f in found)}"
                 f" of {len(found)} judged not articles ({Counter(found)})"

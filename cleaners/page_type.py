@@ -33,7 +33,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -109,14 +109,13 @@ TEXT_FEATURES = (
     "we_density",
     "bullet_share",
 )
-# What the words of a plain text say: for each type but article, the vocabulary's evidence for
-# it (`Vocabulary`). HTML pages go without: the same scores over the words a page shows kept
-# out more of the other pages (WCXB check half 59.3 -> 62.6 %) but published fewer articles
-# (100 -> 98.8 %, below the 99 % the issue asks); for plain text they kept out 14.2 -> 22.8 %
-# and published every article (benchmarks/results/page-type-training.txt).
-WORD_FEATURES = tuple(f"words_{t}" for t in PAGE_TYPES[1:])
+# No word scores (naive Bayes over a vocabulary of words on pages of 3+ sites, scored out of
+# fold) in either model: over a page's words they kept out more other pages but published
+# fewer articles (WCXB check 100 -> 98.8 %); over plain text's words they helped on one
+# cleaning of the pages (check others kept out 14 -> 23 %) and hurt on the next (16 -> 11 %,
+# out of fold 20.5 -> 18.7 %): too unstable to ship (stop 32's note on issue 17).
 HTML_FEATURES = URL_FEATURES + PAGE_FEATURES + METADATA_FEATURES + TEXT_FEATURES
-PLAIN_FEATURES = URL_FEATURES + TEXT_FEATURES + WORD_FEATURES
+PLAIN_FEATURES = URL_FEATURES + TEXT_FEATURES
 
 _DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])(?:[/-]|$)|/(?:19|20)\d{6}/")
 _SEGMENT_WORDS = re.compile(r"[-_.+]+")
@@ -125,7 +124,6 @@ _PRICE = re.compile(r"(?:[$€£¥₹]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|£|USD|EUR
 _CODE_LINE = re.compile(r"[{};=<>]|^\s*(?:\$ |>>> |def |import |function |return )")
 _SENTENCE = re.compile(r"\w[.!?][\"'”’)]*(?:\s|$)|[。！？]")
 _DIGIT = re.compile(r"\d")
-_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪►]|\d{1,2}[.)])\s")
 _CLASS_TOKEN = re.compile(r"[\s]+")
 _HEADINGS = ("h1", "h2", "h3", "h4")
@@ -255,16 +253,10 @@ def _name_tokens(names: str) -> Counter[str]:
     return Counter(lowered.split()) + Counter(lowered.translate(_SEPARATORS_TO_SPACES).split())
 
 
-def words_of(text: str) -> frozenset[str]:
-    """The distinct words (letters only, two or more) of a text, lower-cased."""
-    return frozenset(_LETTERS.findall(text.lower()))
-
-
 def page_features(tree: Any) -> tuple[float, ...]:
-    """The page signs of a parsed HTML tree (lxml), in `PAGE_FEATURES` order: what a document
-    keeps of its page for the judgement. XPath gathers the strings in C and Python visits
-    only the elements it counts: a walk over every element in Python cost 5 ms on an AEB
-    page, a fifth of trafilatura's own time."""
+    """The page signs of a parsed HTML tree (lxml), in `PAGE_FEATURES` order. XPath gathers
+    the strings in C and Python visits only the elements it counts: a walk over every element
+    in Python cost 5 ms on an AEB page, a fifth of trafilatura's own time."""
     ld_types: list[str] = []
     for source in _LD_JSON(tree):
         with contextlib.suppress(ValueError, RecursionError):
@@ -309,7 +301,7 @@ def page_features(tree: Any) -> tuple[float, ...]:
     headings = sum(tags[h] for h in _HEADINGS)
     repeated = max(cards.values(), default=0)
     og = meta.get("og:type", "")
-    features: tuple[float, ...] = (
+    return (
         _log(visible),
         link_words / max(1, visible),
         _log(tags["a"]),
@@ -340,7 +332,6 @@ def page_features(tree: Any) -> tuple[float, ...]:
         *_counts(ld_types, "json_ld"),
         *_counts(markup, "markup"),
     )
-    return features
 
 
 def metadata_features(
@@ -408,29 +399,6 @@ def text_features(text: str) -> list[float]:
 
 
 @dataclass(frozen=True, slots=True)
-class Vocabulary:
-    """Naive Bayes over the words a text holds: for each word, and each type but article, the
-    log of how much likelier the word is on a page of that type than on an article (counted
-    once a page, on pages of several sites). A page's evidence for a type is the sum over its
-    known words, over the square root of their number, so that long pages are not surer by
-    their length alone. Trained with the trees (benchmarks/train_page_type.py)."""
-
-    words: tuple[str, ...]
-    ratios: npt.NDArray[np.float64]  # (types but article) x words
-    index: dict[str, int] = field(default_factory=dict, compare=False)
-
-    def __post_init__(self) -> None:
-        self.index.update((w, i) for i, w in enumerate(self.words))
-
-    def scores(self, words: Iterable[str]) -> list[float]:
-        columns = [self.index[w] for w in words if w in self.index]
-        if not columns:
-            return [0.0] * len(WORD_FEATURES)
-        total = self.ratios[:, columns].sum(1) / math.sqrt(len(columns))
-        return [float(v) for v in total]
-
-
-@dataclass(frozen=True, slots=True)
 class TypeModel:
     """One tree set per page type (its probability that a page is of that type, against
     the rest) and two bars: a page is not an article only when its article score is below
@@ -442,7 +410,6 @@ class TypeModel:
     trees: tuple[Trees, ...]
     article_bar: float
     other_bar: float
-    vocabulary: Vocabulary | None = None
 
     def judge(self, row: list[float]) -> PageType:
         values = np.asarray(row, dtype=np.float64)
@@ -465,12 +432,6 @@ class TypeModel:
             ),
             float(bars[0]),
             float(bars[1]),
-            Vocabulary(
-                tuple(str(w) for w in arrays[f"{name}.words"]),
-                arrays[f"{name}.ratios"].astype(np.float64),
-            )
-            if f"{name}.words" in arrays
-            else None,
         )
 
     def to_arrays(self, name: str) -> dict[str, npt.NDArray[Any]]:
@@ -480,9 +441,6 @@ class TypeModel:
             f"{name}.features": np.asarray(self.features),
             f"{name}.bars": np.asarray([self.article_bar, self.other_bar]),
         }
-        if self.vocabulary is not None:
-            arrays[f"{name}.words"] = np.asarray(self.vocabulary.words)
-            arrays[f"{name}.ratios"] = self.vocabulary.ratios.astype(np.float32)
         for t, trees in zip(PAGE_TYPES, self.trees, strict=True):
             arrays[f"{name}.{t}.feature"] = trees.feature.astype(np.int16)
             arrays[f"{name}.{t}.cut"] = trees.cut.astype(np.float64)
@@ -552,14 +510,11 @@ def feature_row(
     title: str | None,
     authors: tuple[str, ...],
     published: str | None,
-    models: PageTypeModels,
 ) -> list[float]:
-    """The model's row: URL, page (its signs and words) and metadata signs, then the text's;
-    for plain text (`page` empty), URL and text signs and the text's words."""
+    """The model's row: URL, page and metadata signs (HTML only: `page` is empty for plain
+    text), then the text's."""
     if not page:
-        vocabulary = models.plain.vocabulary
-        words = vocabulary.scores(words_of(text)) if vocabulary else [0.0] * len(WORD_FEATURES)
-        return [*url_features(url), *text_features(text), *words]
+        return [*url_features(url), *text_features(text)]
     meta = metadata_features(title, authors, published)
     return [*url_features(url), *page, *meta, *text_features(text)]
 
@@ -579,4 +534,4 @@ def page_type(
     if models is None:
         return PageType("article", 1.0)
     model = models.html if page else models.plain
-    return model.judge(feature_row(url, page, text, title, authors, published, models))
+    return model.judge(feature_row(url, page, text, title, authors, published))

@@ -224,22 +224,3 @@ def test_one_row_is_scored_as_the_trees_score_a_matrix() -> None:
         expected = trees.probabilities(rows)
         found = [pt.row_probability(trees, row) for row in rows]
         assert np.allclose(found, expected, rtol=0, atol=1e-12)
-
-
-def test_the_vocabulary_weighs_known_words_by_their_number() -> None:
-    ratios = np.zeros((len(pt.WORD_FEATURES), 3))
-    ratios[0] = [1.0, 2.0, -1.0]  # listing
-    vocabulary = pt.Vocabulary(("archive", "older", "said"), ratios)
-    scores = vocabulary.scores(pt.words_of("Archive: older posts, he said"))
-    assert scores[0] == pytest.approx((1.0 + 2.0 - 1.0) / np.sqrt(3))
-    assert vocabulary.scores(pt.words_of("nothing known here")) == [0.0] * len(pt.WORD_FEATURES)
-
-
-def test_plain_text_is_judged_by_its_words_and_html_by_its_page() -> None:
-    models = pt.shipped_models()
-    assert models is not None
-    assert models.plain.vocabulary is not None and len(models.plain.vocabulary.words) > 1000
-    assert models.html.vocabulary is None
-    again = pt.PageTypeModels.from_bytes(models.to_bytes())
-    assert again.plain.vocabulary is not None
-    assert again.plain.vocabulary.words == models.plain.vocabulary.words
