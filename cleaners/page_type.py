@@ -292,7 +292,7 @@ def page_features(tree: Any) -> tuple[float, ...]:
                     cards[(holder.tag, holder.get("class") or "")] += 1
     shown = Counter(_ALL_TEXT(tree))
     shown.subtract(_HIDDEN_TEXT(tree))
-    joined = " ".join(text for text, n in shown.items() for _ in range(n))
+    joined = " ".join(shown.elements())
     visible = len(joined.split())
     prices = len(_PRICE.findall(joined))
     markup = _name_tokens(" ".join(_NAMES(tree)))
@@ -356,7 +356,8 @@ class _Links:
         self.holders: dict[tuple[Any, str, str], set[Any]] = {}
 
     def add(self, link: Any) -> None:
-        n = len(link.text_content().split())
+        # A link without child elements holds its .text only: no need of text_content().
+        n = len((link.text_content() if len(link) else link.text or "").split())
         if n < HEADLINE_LINK_WORDS:
             return
         self.count += 1
