@@ -96,6 +96,9 @@ class RunSummary:
     duplicates: Counter[str] = field(default_factory=Counter)
     flags: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
+    # The page type of every document cleaned into a record: published, or rejected as
+    # `not_article` (what a run kept out, and of which kinds).
+    page_types: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
     recovered_runs: list[int] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
@@ -128,6 +131,7 @@ class RunSummary:
             duplicates=Counter(data["duplicates"]),
             flags=Counter(data["flags"]),
             languages=Counter(data["languages"]),
+            page_types=Counter(data.get("page_types", {})),
             removals=Counter(data["removals"]),
             timings=dict(data["timings"]),
             totals=dict(data["totals"]),
@@ -150,6 +154,7 @@ class RunSummary:
             "duplicates": dict(sorted(self.duplicates.items())),
             "flags": dict(sorted(self.flags.items())),
             "languages": dict(sorted(self.languages.items())),
+            "page_types": dict(sorted(self.page_types.items())),
             "removals": dict(sorted(self.removals.items())),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "totals": self.totals,
@@ -209,6 +214,9 @@ def _run(
                 if isinstance(result, Unusable):
                     spool.rejected.write(dumps(unusable_entry(result)) + "\n")
                     summary.rejected[result.reason] += 1
+                    if result.reason == "not_article" and result.recovered:
+                        kind = result.recovered.get("page_type") or "unknown"
+                        summary.page_types[kind] += 1
                 else:
                     spill.write(dumps(result.record) + "\n")
                     dedup.add(result.member())
@@ -352,6 +360,7 @@ def _count(summary: RunSummary, record: dict[str, Any]) -> None:
         summary.removal_categories[removal["rule"]] = removal["category"]
     summary.flags.update(record["flags"])
     summary.languages[record["language"] or "unknown"] += 1
+    summary.page_types[record["page_type"] or "unknown"] += 1
 
 
 def _totals(state: State, summary: RunSummary) -> dict[str, int]:

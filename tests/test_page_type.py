@@ -224,3 +224,16 @@ def test_one_row_is_scored_as_the_trees_score_a_matrix() -> None:
         expected = trees.probabilities(rows)
         found = [pt.row_probability(trees, row) for row in rows]
         assert np.allclose(found, expected, rtol=0, atol=1e-12)
+
+
+def test_the_report_counts_page_types_published_and_kept_out(tmp_path: Path, run_cli: Any) -> None:
+    status, out = run_cli("clean", str(_inputs(tmp_path)))
+    assert status == 0
+    report = (out / "report.md").read_text()
+    section = report.split("## Page types", 1)[1].split("##", 1)[0]
+    rows = {
+        line.split("|")[1].strip(): int(line.split("|")[2])
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| page type")
+    }
+    assert rows == {"article": 1, "listing": 1, "product": 1}
