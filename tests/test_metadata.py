@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.html import extract_html, load_tree
+from cleaners.html import Extracted, extract_html, load_tree
 from cleaners.metadata import (
     byline_in_markup,
     choose_authors,
@@ -26,6 +26,17 @@ BODY = "<p>" + "The council met on Tuesday to weigh the plan for the river. " * 
 
 def page(head: str, body: str = "") -> str:
     return f"<html><head>{head}</head><body>{body}<article>{BODY}</article></body></html>"
+
+
+def river_page(json_ld_fields: str, body: str) -> Extracted:
+    """A page under the headline "Council backs river plan" whose JSON-LD has these fields,
+    extracted."""
+    html = page(
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        f"{json_ld_fields}}}</script>",
+        f"<h1>Council backs river plan</h1>{body}",
+    )
+    return extract_html(html, "https://gazette.example.com/a")
 
 
 def candidates(html: str):  # type: ignore[no-untyped-def]
@@ -258,12 +269,7 @@ def test_an_update_stamp_is_the_date_of_last_resort() -> None:
 
 def test_a_republication_stamp_gives_way_to_the_earlier_dateline() -> None:
     def published(json_dates: str, dateline: str) -> tuple[str | None, str | None]:
-        html = page(
-            '<script type="application/ld+json">{"@context": "https://schema.org", '
-            f'"@type": "BlogPosting", {json_dates}}}</script>',
-            f"<h1>Council backs river plan</h1><p>{dateline}</p>",
-        )
-        extracted = extract_html(html, "https://gazette.example.com/a")
+        extracted = river_page(f'"@type": "BlogPosting", {json_dates}', f"<p>{dateline}</p>")
         return extracted.published, dict(extracted.metadata_source)["published"]
 
     stamp = '"datePublished": "Jun 24, 2025", "dateModified": "Jun 24, 2025"'
@@ -338,12 +344,8 @@ def test_a_byline_runs_on_only_through_elements_like_its_names() -> None:
 
 def test_the_byline_under_the_headline_beats_the_account_that_posted_the_page() -> None:
     def authors(json_author: str, body: str) -> tuple[tuple[str, ...], str]:
-        html = page(
-            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
-            f'"Article", "author": {{"@type": "Person", "name": "{json_author}"}}}}</script>',
-            f"<h1>Council backs river plan</h1>{body}",
-        )
-        extracted = extract_html(html, "https://gazette.example.com/a")
+        person = f'{{"@type": "Person", "name": "{json_author}"}}'
+        extracted = river_page(f'"@type": "Article", "author": {person}', body)
         return extracted.authors, dict(extracted.metadata_source)["authors"]
 
     assert authors("KatieS", "<p>By: Aoife O'Riordan</p>") == (("Aoife O'Riordan",), "byline")
