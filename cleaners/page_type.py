@@ -43,7 +43,7 @@ import numpy.typing as npt
 from lxml import etree
 
 from cleaners.paragraph_model import Trees
-from cleaners.text_shape import WORD
+from cleaners.text_shape import WORD, word_count
 
 PAGE_TYPES = ("article", "listing", "product", "forum", "service", "documentation", "collection")
 # Where the signals' word lists are read from: what each type's lists are matched against.
@@ -168,11 +168,17 @@ class PageType:
 
 
 @functools.cache
-def signal_words() -> dict[str, dict[str, frozenset[str]]]:
-    """{kind: {type: words}}, the lists of page_signals.toml (lower-cased, JSON-LD too)."""
-    data = tomllib.loads(
+def _signals() -> dict[str, Any]:
+    """page_signals.toml, read once."""
+    return tomllib.loads(
         (resources.files("cleaners") / "data" / "page_signals.toml").read_text(encoding="utf-8")
     )
+
+
+@functools.cache
+def signal_words() -> dict[str, dict[str, frozenset[str]]]:
+    """{kind: {type: words}}, the lists of page_signals.toml (lower-cased, JSON-LD too)."""
+    data = _signals()
     return {
         kind: {t: frozenset(w.lower() for w in data[t][kind]) for t in PAGE_TYPES}
         for kind in SIGNAL_KINDS
@@ -180,9 +186,7 @@ def signal_words() -> dict[str, dict[str, frozenset[str]]]:
 
 
 def signal_examples() -> list[tuple[str, str]]:
-    data = tomllib.loads(
-        (resources.files("cleaners") / "data" / "page_signals.toml").read_text(encoding="utf-8")
-    )
+    data = _signals()
     return [(url, kind) for t in PAGE_TYPES for url, kind in data[t]["examples"]]
 
 
@@ -341,7 +345,7 @@ def metadata_features(
         float(bool(authors)),
         float(bool(published)),
         float(bool(title)),
-        float(len(WORD.findall(title or ""))),
+        float(word_count(title or "")),
     ]
 
 
@@ -377,7 +381,7 @@ class _Links:
 
 def text_features(text: str) -> list[float]:
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    counts = [len(WORD.findall(p)) for p in paragraphs]
+    counts = [word_count(p) for p in paragraphs]
     words = sum(counts)
     lines = text.splitlines() or [""]
     lowered = WORD.findall(text.lower())
