@@ -11,6 +11,7 @@ from typing import Any
 
 from flows.batches import DEFAULT_OPTIONS, CleanOptions
 from flows.readers import DEFAULT_LIMITS, Limits
+from flows.workfiles import DEFAULT_MEMORY
 
 EXIT_OK = 0
 EXIT_INPUT_FAILURES = 1
@@ -86,6 +87,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_LIMITS.max_decompressed_bytes,
         metavar="SIZE",
         help="most bytes one compressed file may expand to (default 4G)",
+    )
+    parser.add_argument(
+        "--memory",
+        type=_size,
+        default=DEFAULT_MEMORY,
+        metavar="SIZE",
+        help="most the run holds of its working sets at once, e.g. 256M (default 512M); the "
+        "rest waits on disk in the output folder, so memory does not grow with the corpus",
     )
     parser.add_argument(
         "--timeout",
@@ -195,6 +204,7 @@ def run_config(args: argparse.Namespace) -> Any:
         workers=args.workers,
         dask=args.dask,
         reprocess=args.reprocess,
+        memory=args.memory,
         limits=Limits(args.max_bytes, args.max_decompressed, args.timeout),
         options=CleanOptions(
             min_words=args.min_words,
@@ -267,6 +277,7 @@ def _clean_with_prefect(args: argparse.Namespace) -> Any:
         workers=config.workers,
         dask=config.dask,
         reprocess=config.reprocess,
+        memory=config.memory,
         max_document_bytes=config.limits.max_document_bytes,
         max_decompressed_bytes=config.limits.max_decompressed_bytes,
         seconds_per_document=config.options.seconds_per_document,

@@ -26,13 +26,18 @@ vectorised over chunks of pairs; nothing compares all pairs.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sqlite3
-from array import array
+import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, overload
 
 import numpy as np
+import xxhash
 
 from cleaners.fingerprint import (
     EMPTY_SLOT,
@@ -47,6 +52,7 @@ from cleaners.fingerprint import (
     names_one_article,
 )
 from flows.state import PublishedEntry, State
+from flows.workfiles import DEFAULT_MEMORY, Partitions, RowFile, StringFile, parts_for
 
 # The parameters below were chosen by measurement: `benchmarks/dedup.py --sweep` prints, for
 # copies of the aeb gold texts made in every way the benchmark knows and cleaned by the real
@@ -105,8 +111,6 @@ MAX_PUBLISHED_CANDIDATES = 32
 MAX_LEADERS = 8
 # Pairs per chunk of vectorised verification, documents per chunk of state lookups.
 CHUNK = 8192
-# Documents per block of signature storage.
-_BLOCK = 4096
 
 LSH_SCHEME = (
     f"minhash-{NUM_PERM}-shingles-{SHINGLE_WORDS}-bands-{BANDS}"
@@ -200,18 +204,21 @@ def canonical_order(member: Member | PublishedEntry) -> tuple[int, str, str]:
 
 
 class _Links:
-    """Union-find over node numbers, and the verified pairs (with their kind) of each node."""
+    """Union-find over the node numbers that have links, and the verified pairs (with their
+    kind) of each node; nodes without a link take no room."""
 
-    def __init__(self, count: int) -> None:
-        self.parent = list(range(count))
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
         self.neighbours: dict[int, list[tuple[int, int]]] = {}
 
     def find(self, node: int) -> int:
         parent = self.parent
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
+        root = node
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while node != root:
+            parent[node], node = root, parent[node]
+        return root
 
     def link(self, a: int, b: int, kind: int) -> None:
         self.neighbours.setdefault(a, []).append((b, kind))
@@ -228,88 +235,193 @@ class _Canonical:
     kind: int  # of the link through which the copy was reached
 
 
-class Deduplicator:
-    """Collects this run's documents, then decides every one of them at once."""
+# One row per document in the run's working file: both signatures, the counts the canonical
+# rule and verification need, the folded text's hash (as two integers), a hash of the URL key
+# with whether it names one article, and where its strings (id, text hash, URL key, published)
+# are in the string file.
+_ROW = np.dtype(
+    [
+        ("minhash", np.uint32, (NUM_PERM,)),
+        ("lead", np.uint32, (LEAD_SLOTS,)),
+        ("shingles", np.int64),
+        ("words", np.int64),
+        ("text", np.uint64, (2,)),
+        ("url", np.uint64),
+        ("one_article", np.bool_),
+        ("strings", np.int64),
+    ]
+)
+_TEXT_KEY = np.dtype([("text", np.uint64, (2,)), ("index", np.int64)])
+_BUCKET = np.dtype([("key", np.int64), ("node", np.int64)])
+_NO_KEY = np.uint64(0x7FFFFFFFFFFFFFFF)
+_HEX = re.compile("[0-9a-f]{1,32}")
 
-    def __init__(self, state: State | None) -> None:
+
+def _row(member: Member, strings: int) -> tuple[Any, ...]:
+    fp = member.fingerprint
+    url = fp.url_key
+    url_hash = xxhash.xxh64_intdigest(url.encode("utf-8")) if url is not None else 0
+    text = int(fp.text_hash, 16) if _HEX.fullmatch(fp.text_hash) else _text_number(fp.text_hash)
+    return (
+        fp.minhash,
+        fp.lead,
+        fp.shingles,
+        member.words,
+        (text >> 64 & 0xFFFFFFFFFFFFFFFF, text & 0xFFFFFFFFFFFFFFFF),
+        url_hash,
+        url is not None and names_one_article(url),
+        strings,
+    )
+
+
+def _text_number(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=16).digest(), "big")
+
+
+class Decisions(Sequence[Decision]):
+    """The decision on every document of a run, in the order they were added. Only the
+    copies' decisions are kept (in a working file, found through the sorted indices of the
+    copies); every other document publishes itself."""
+
+    def __init__(self, owner: Deduplicator, copies: np.ndarray, offsets: np.ndarray) -> None:
+        self._owner = owner
+        self._copies = copies
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._owner)
+
+    @property
+    def duplicates(self) -> int:
+        return len(self._copies)
+
+    def _of_copy(self, position: int) -> Decision:
+        cluster, similarity, match = self._owner._decided.get(int(self._offsets[position]))
+        return Decision(cluster, cluster, similarity, match)
+
+    @overload
+    def __getitem__(self, index: int) -> Decision: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Decision]: ...
+    def __getitem__(self, index: int | slice) -> Decision | list[Decision]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        position = int(np.searchsorted(self._copies, index))
+        if position < len(self._copies) and self._copies[position] == index:
+            return self._of_copy(position)
+        return Decision(cluster=self._owner.member(index).id)
+
+    def __iter__(self) -> Iterator[Decision]:
+        position = 0
+        for start, ids in self._owner._ids_in_order():
+            for index, doc_id in enumerate(ids, start):
+                if position < len(self._copies) and self._copies[position] == index:
+                    yield self._of_copy(position)
+                    position += 1
+                else:
+                    yield Decision(cluster=doc_id)
+
+
+class Deduplicator:
+    """Collects this run's documents in a working folder, then decides every one of them at
+    once. Memory is bounded by `memory_mb` whatever the corpus size: signatures, strings and
+    bucket keys are on disk, and the candidate pairs come from hash parts of the bucket keys
+    that each fit the budget. The decisions do not depend on the budget (a bucket always lands
+    whole in one part, in document order)."""
+
+    def __init__(
+        self,
+        state: State | None,
+        folder: Path | None = None,
+        memory: int = DEFAULT_MEMORY,
+    ) -> None:
         self.state = state
-        self.ids: list[str] = []
-        self._text_hashes: list[str] = []
-        self._url_keys: list[str | None] = []
-        self._published: list[str | None] = []
-        self._words = array("q")
-        self._shingles = array("q")
-        # Whole-text signature then lead signature, one row per document, in blocks of fixed
-        # size: growing one array would copy it, and hold both copies, at every doubling.
-        self._blocks: list[np.ndarray] = []
-        self._decisions: list[Decision] = []
+        self.memory = memory
+        if folder is None:
+            self._temporary: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
+                prefix="presswash-dedup-"
+            )
+            folder = Path(self._temporary.name)
+        else:
+            self._temporary = None
+            folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self._rows = RowFile(folder / "dedup-rows.bin", _ROW)
+        self._strings = StringFile(folder / "dedup-strings.jsonl")
+        self._decided = StringFile(folder / "dedup-decisions.jsonl")
+        self._decisions: Decisions | None = None
         if state is not None:
             state.ensure_lsh(LSH_SCHEME, _stored_keys)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._rows)
+
+    def close(self) -> None:
+        """Remove the working files (a temporary folder too)."""
+        for file in (self._rows, self._strings, self._decided):
+            file.close()
+            file.path.unlink(missing_ok=True)
+        if self._temporary is not None:
+            self._temporary.cleanup()
 
     def add(self, member: Member) -> None:
-        block, row = divmod(len(self.ids), _BLOCK)
-        if block == len(self._blocks):
-            self._blocks.append(np.empty((_BLOCK, _WIDTH), dtype=np.uint32))
         fp = member.fingerprint
-        self._blocks[block][row, :NUM_PERM] = fp.minhash
-        self._blocks[block][row, NUM_PERM:] = fp.lead
-        self.ids.append(member.id)
-        self._text_hashes.append(fp.text_hash)
-        self._url_keys.append(fp.url_key)
-        self._published.append(member.published)
-        self._words.append(member.words)
-        self._shingles.append(fp.shingles)
+        offset = self._strings.add([member.id, fp.text_hash, fp.url_key, member.published])
+        self._rows.append(_row(member, offset))
 
     def replace(self, index: int, member: Member) -> None:
         """Put a document's new fingerprint in place of the one `add` gave (its text changed
         after cleaning: learned site boilerplate came out)."""
         fp = member.fingerprint
-        self._blocks[index // _BLOCK][index % _BLOCK, :NUM_PERM] = fp.minhash
-        self._blocks[index // _BLOCK][index % _BLOCK, NUM_PERM:] = fp.lead
-        self.ids[index] = member.id
-        self._text_hashes[index] = fp.text_hash
-        self._url_keys[index] = fp.url_key
-        self._words[index] = member.words
-        self._shingles[index] = fp.shingles
+        offset = self._strings.add([member.id, fp.text_hash, fp.url_key, member.published])
+        self._rows.set(index, _row(member, offset))
 
     def member(self, index: int) -> Member:
-        row = self._blocks[index // _BLOCK][index % _BLOCK]
-        fp = Fingerprint(
-            self._text_hashes[index],
-            self._url_keys[index],
-            row[:NUM_PERM].copy(),
-            self._shingles[index],
-            row[NUM_PERM:].copy(),
-        )
-        return Member(self.ids[index], fp, self._words[index], self._published[index])
+        return self._members(np.array([index], dtype=np.int64))[0]
 
-    def keep_all(self) -> list[Decision]:
+    def _members(self, indices: np.ndarray) -> list[Member]:
+        rows = self._rows.take(indices)
+        strings = self._strings.get_many(rows["strings"])
+        return [_member(row, values) for row, values in zip(rows, strings, strict=True)]
+
+    def _ids_in_order(self) -> Iterator[tuple[int, list[str]]]:
+        for start, rows in self._rows.chunks(CHUNK):
+            yield start, [values[0] for values in self._strings.get_many(rows["strings"])]
+
+    def keep_all(self) -> Decisions:
         """Every document published as it is (`--no-dedup`)."""
-        return [Decision(cluster=doc_id) for doc_id in self.ids]
+        none = np.zeros(0, dtype=np.int64)
+        self._decisions = Decisions(self, none, none)
+        return self._decisions
 
     def kept_entries(self) -> Iterator[PublishedEntry]:
         """What the state keeps of the decided documents: every published one, and every copy
         whose text differs from the record it copies (a later copy of that copy may match
         only it), one at a time."""
-        for index, decision in enumerate(self._decisions):
-            if decision.match == "exact":
-                continue
-            member = self.member(index)
-            fp = member.fingerprint
-            yield PublishedEntry(
-                member.id,
-                fp.text_hash,
-                fp.url_key,
-                member.words,
-                fp.shingles,
-                member.published,
-                fp.minhash,
-                fp.lead,
-                decision.duplicate_of,
-            )
+        decisions = iter(self._decisions or ())
+        for _, rows in self._rows.chunks(CHUNK):
+            strings = self._strings.get_many(rows["strings"])
+            for row, values in zip(rows, strings, strict=True):
+                decision = next(decisions)
+                if decision.match == "exact":
+                    continue
+                member = _member(row, values)
+                fp = member.fingerprint
+                yield PublishedEntry(
+                    member.id,
+                    fp.text_hash,
+                    fp.url_key,
+                    member.words,
+                    fp.shingles,
+                    member.published,
+                    fp.minhash,
+                    fp.lead,
+                    decision.duplicate_of,
+                )
 
     def store(self, db: sqlite3.Connection, run: int) -> None:
         """Keep the fingerprints and LSH buckets of what `decide` published and of the copies
@@ -317,128 +429,168 @@ class Deduplicator:
         if self.state is not None:
             self.state.add_published(db, self.kept_entries(), _stored_keys, run)
 
-    def decide(self) -> list[Decision]:
-        count = len(self.ids)
+    def decide(self) -> Decisions:
+        count = len(self)
         if count == 0:
-            return []
-        order = sorted(range(count), key=self._order)
-        rank = np.empty(count, dtype=np.int64)
-        rank[order] = np.arange(count)
-
+            return self.keep_all()
         # Documents with the same folded text are one node, represented by their first in
         # canonical order; only representatives are compared.
-        first_of_text: dict[str, int] = {}
-        for index in order:
-            first_of_text.setdefault(self._text_hashes[index], index)
-        reps = np.array(sorted(first_of_text.values()), dtype=np.int64)
-        node_of = {int(r): n for n, r in enumerate(reps)}
+        reps, exact_copies, exact_reps = self._representatives()
 
-        copies = self._copies_within_run(reps)
-        earlier, earlier_pairs = self._pairs_with_published(reps)
-        links = _Links(len(reps) + len(earlier))
-        for (a, b), kind in zip(copies[0].tolist(), copies[1].tolist(), strict=True):
+        links = _Links()
+        for (a, b), kind in zip(*self._copies_within_run(reps), strict=True):
             links.link(a, b, kind)
+        earlier, earlier_pairs = self._pairs_with_published(reps)
         self._verify_with_published(links, reps, earlier, earlier_pairs)
-        canonical_of = self._clusters(links, reps, rank, earlier)
+        canonical_of = self._clusters(links, reps, earlier)
 
-        decisions: list[Decision] = []
-        for index in range(count):
-            rep = first_of_text[self._text_hashes[index]]
-            canonical = canonical_of.get(node_of[rep])
-            if canonical is not None:
-                decisions.append(self._duplicate(index, canonical))
-            elif rep == index:
-                decisions.append(Decision(cluster=self.ids[index]))
-            else:
-                rep_fp = self.member(rep).fingerprint
-                decisions.append(self._duplicate(index, _Canonical(self.ids[rep], rep_fp, _EXACT)))
-        self._decisions = decisions
-        return decisions
+        # The copies, in document order: representatives reached by a canonical, and the
+        # other documents of each text (copies of their representative, or of its canonical).
+        copied_reps = reps[np.array(sorted(canonical_of), dtype=np.int64)]
+        canonical_at = {int(reps[node]): c for node, c in canonical_of.items()}
+        copies = np.concatenate([copied_reps, exact_copies])
+        rep_of = np.concatenate([copied_reps, exact_reps])
+        order = np.argsort(copies, kind="stable")
+        copies, rep_of = copies[order], rep_of[order]
+        offsets = np.zeros(len(copies), dtype=np.int64)
+        for start in range(0, len(copies), CHUNK):
+            part = copies[start : start + CHUNK]
+            members = self._members(part)
+            lone = sorted({int(r) for r in rep_of[start : start + CHUNK]} - set(canonical_at))
+            rep_members = dict(
+                zip(lone, self._members(np.array(lone, dtype=np.int64)), strict=True)
+            )
+            for n, (member, rep) in enumerate(
+                zip(members, rep_of[start : start + CHUNK].tolist(), strict=True)
+            ):
+                canonical = canonical_at.get(rep)
+                if canonical is None:
+                    found = rep_members[rep]
+                    canonical = _Canonical(found.id, found.fingerprint, _EXACT)
+                decision = self._duplicate(member, canonical)
+                offsets[start + n] = self._decided.add(
+                    [decision.cluster, decision.similarity, decision.match]
+                )
+        self._decisions = Decisions(self, copies, offsets)
+        return self._decisions
 
     # -- candidates -----------------------------------------------------------------------
 
-    def _rows(self, indices: np.ndarray) -> np.ndarray:
-        """Signature rows (whole text, then lead) of the given documents, uint32[n, width]."""
-        block, row = np.divmod(indices, _BLOCK)
-        rows = np.empty((len(indices), _WIDTH), dtype=np.uint32)
-        for number in np.unique(block).tolist():
-            where = np.flatnonzero(block == number)
-            rows[where] = self._blocks[number][row[where]]
-        return rows
+    def _representatives(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The first document in canonical order of each folded text, ascending (int64); and
+        the other documents, with the representative of each (two aligned int64 arrays)."""
+        count = len(self)
+        parts = Partitions(
+            self.folder, "texts", _TEXT_KEY, parts_for(count, _TEXT_KEY.itemsize, self.memory)
+        )
+        try:
+            for start, rows in self._rows.chunks(CHUNK):
+                keys = np.zeros(len(rows), dtype=_TEXT_KEY)
+                keys["text"] = rows["text"]
+                keys["index"] = np.arange(start, start + len(rows))
+                parts.add(keys, rows["text"][:, 1])
+            is_rep = np.ones(count, dtype=bool)
+            copies: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+            their_reps: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+            for part in parts:
+                order = np.lexsort((part["index"], part["text"][:, 1], part["text"][:, 0]))
+                part = part[order]
+                text = part["text"]
+                same = np.all(text[1:] == text[:-1], axis=1)
+                if not same.any():
+                    continue
+                starts = np.flatnonzero(np.concatenate([[True], ~same]))
+                sizes = np.diff(np.append(starts, len(part)))
+                for first, size in zip(
+                    starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True
+                ):
+                    group = part["index"][first : first + size]
+                    members = self._members(group)
+                    ranked = sorted(
+                        zip(members, group.tolist(), strict=True),
+                        key=lambda pair: (*canonical_order(pair[0]), pair[1]),
+                    )
+                    rep = ranked[0][1]
+                    others = np.array(sorted(i for _, i in ranked[1:]), dtype=np.int64)
+                    is_rep[others] = False
+                    copies.append(others)
+                    their_reps.append(np.full(len(others), rep, dtype=np.int64))
+        finally:
+            parts.close()
+        return np.flatnonzero(is_rep), np.concatenate(copies), np.concatenate(their_reps)
 
-    def _order(self, index: int) -> tuple[int, str, str, int]:
-        return (-self._words[index], self._published[index] or "9999", self.ids[index], index)
-
-    def _candidate_codes(self, reps: np.ndarray) -> Iterator[np.ndarray]:
+    def _candidate_parts(self, reps: np.ndarray) -> Iterator[np.ndarray]:
         """Candidate pairs of representatives (as node numbers a < b, coded a * size + b),
-        distinct within each yielded array: eight bands at a time, then the URL groups.
+        distinct within each yielded array: one array per part of the bucket keys.
 
-        A pair found by several groups comes again in each (a copy meets its original in
-        nearly every band): the groups are verified one by one rather than merged first,
-        because texts that share paragraphs with hundreds of others (syndicated passages,
-        one site's leftover boilerplate) give millions of candidates, and holding them all
-        at once was the largest array of a run (0.6 GB for 100,000 such texts)."""
+        Every LSH band key (a key encodes its band) and every URL key naming one article is a
+        bucket; the keys are written to parts by hash, so a bucket is whole in one part, in
+        node order, and the pairs are those one sort of all keys would give. A pair found in
+        several parts comes again in each (a copy meets its original in nearly every band):
+        the parts are verified one by one rather than merged first, because texts that share
+        paragraphs with hundreds of others (syndicated passages, one site's leftover
+        boilerplate) give millions of candidates."""
         size = len(reps)
+        per_node = BANDS + LEAD_BANDS + 1
+        buckets = Partitions(
+            self.folder,
+            "buckets",
+            _BUCKET,
+            parts_for(size * per_node, _BUCKET.itemsize, self.memory),
+        )
+        try:
+            for start in range(0, size, CHUNK):
+                rows = self._rows.take(reps[start : start + CHUNK])
+                keys = np.concatenate(
+                    [
+                        _keys(np.concatenate([rows["minhash"], rows["lead"]], axis=1)),
+                        np.where(rows["one_article"], (rows["url"] & _NO_KEY).astype(np.int64), -1)[
+                            :, None
+                        ],
+                    ],
+                    axis=1,
+                )
+                nodes = np.repeat(np.arange(start, start + len(rows), dtype=np.int64), per_node)
+                flat = keys.reshape(-1)
+                found = np.zeros(int((flat >= 0).sum()), dtype=_BUCKET)
+                found["key"] = flat[flat >= 0]
+                found["node"] = nodes[flat >= 0]
+                buckets.add(found, found["key"])
+            for part in buckets:
+                pairs = _bucket_pairs(part["key"], part["node"])
+                if not pairs:
+                    yield np.zeros(0, dtype=np.int64)
+                    continue
+                both = np.concatenate(pairs)
+                yield np.unique(both.min(axis=1) * size + both.max(axis=1))
+        finally:
+            buckets.close()
 
-        def distinct(found: list[np.ndarray]) -> np.ndarray:
-            if not found:
-                return np.zeros(0, dtype=np.int64)
-            both = np.concatenate(found)
-            return np.unique(both.min(axis=1) * size + both.max(axis=1))
-
-        for start in range(0, BANDS + LEAD_BANDS, 8):
-            # Signature rows are gathered a chunk at a time: all of them at once would be a
-            # copy of every signature of the run.
-            keys = np.concatenate(
-                [
-                    _keys(self._rows(reps[at : at + CHUNK]), start, 8)
-                    for at in range(0, len(reps), CHUNK)
-                ]
-            )
-            found: list[np.ndarray] = []
-            for band in range(keys.shape[1]):
-                found.extend(_bucket_pairs(keys[:, band]))
-            del keys
-            yield distinct(found)
-        by_url: dict[str, list[int]] = {}
-        for node, index in enumerate(reps.tolist()):
-            url_key = self._url_keys[index]
-            if url_key is not None and names_one_article(url_key):
-                by_url.setdefault(url_key, []).append(node)
-        found = []
-        for nodes in by_url.values():
-            if len(nodes) > 1:
-                same = np.zeros(len(nodes), dtype=np.int64)
-                found.extend(_bucket_pairs(same, np.asarray(nodes, dtype=np.int64)))
-        yield distinct(found)
-
-    def _copies_within_run(self, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _copies_within_run(self, reps: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
         """The verified copies among this run's representatives: pairs (a, b) of node
-        numbers, a < b, in ascending order, int64[k, 2], and the kind of each, int64[k]."""
+        numbers, a < b, in ascending order, and the kind of each."""
         size = len(reps)
-        shingles = np.frombuffer(self._shingles, dtype=np.int64)
         hit_codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
         hit_kinds: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-        for codes in self._candidate_codes(reps):
-            # Pairs an earlier group already found to be copies need no second look; pairs it
+        for codes in self._candidate_parts(reps):
+            # Pairs an earlier part already found to be copies need no second look; pairs it
             # rejected are looked at again, which costs less than remembering them all.
             codes = codes[~np.isin(codes, np.concatenate(hit_codes))]
             for start in range(0, len(codes), CHUNK):
                 chunk = codes[start : start + CHUNK]
-                a, b = reps[chunk // size], reps[chunk % size]
+                a, b = self._rows.take(reps[chunk // size]), self._rows.take(reps[chunk % size])
+                same_url = a["one_article"] & (a["url"] == b["url"])
+                for n in np.flatnonzero(same_url).tolist():
+                    # The hash said so; the URL keys themselves decide.
+                    key_a = self._strings.get(int(a["strings"][n]))[2]
+                    same_url[n] = key_a == self._strings.get(int(b["strings"][n]))[2]
                 kinds, _, _ = classify(
-                    self._rows(a)[:, :NUM_PERM],
-                    self._rows(b)[:, :NUM_PERM],
-                    shingles[a],
-                    shingles[b],
+                    a["minhash"],
+                    b["minhash"],
+                    a["shingles"],
+                    b["shingles"],
                     np.zeros(len(chunk), dtype=bool),
-                    np.array(
-                        [
-                            _same_url(self._url_keys[x], self._url_keys[y])
-                            for x, y in zip(a.tolist(), b.tolist(), strict=True)
-                        ],
-                        dtype=bool,
-                    ),
+                    same_url,
                 )
                 hits = kinds > 0
                 hit_codes.append(chunk[hits])
@@ -448,7 +600,8 @@ class Deduplicator:
         # Linked in ascending order of the pair, as one merged verification would have.
         order = np.argsort(codes, kind="stable")
         codes, kinds = codes[order], kinds[order]
-        return np.stack([codes // size, codes % size], axis=1), kinds
+        pairs = list(zip((codes // size).tolist(), (codes % size).tolist(), strict=True))
+        return pairs, kinds.tolist()
 
     def _pairs_with_published(
         self, reps: np.ndarray
@@ -460,14 +613,15 @@ class Deduplicator:
             return [], []
         found: list[tuple[int, int]] = []
         for start in range(0, len(reps), CHUNK):
-            chunk = reps[start : start + CHUNK]
-            url_keys = [self._url_keys[i] for i in chunk.tolist()]
+            members = self._members(reps[start : start + CHUNK])
+            rows = self._rows.take(reps[start : start + CHUNK])
+            url_keys = [m.fingerprint.url_key for m in members]
             found.extend(
                 (start + node, doc)
                 for node, doc in state.candidates(
-                    [self._text_hashes[i] for i in chunk.tolist()],
+                    [m.fingerprint.text_hash for m in members],
                     [u if names_one_article(u) else None for u in url_keys],
-                    _keys(self._rows(chunk)),
+                    _keys(np.concatenate([rows["minhash"], rows["lead"]], axis=1)),
                     MAX_PUBLISHED_CANDIDATES,
                 )
             )
@@ -488,30 +642,30 @@ class Deduplicator:
     ) -> None:
         if not earlier_pairs:
             return
-        shingles = np.frombuffer(self._shingles, dtype=np.int64)
         offset = len(reps)
         earlier_sigs = np.stack([e.minhash for e in earlier])
         earlier_shingles = np.array([e.shingles for e in earlier], dtype=np.int64)
         both = np.array(earlier_pairs, dtype=np.int64)
         for start in range(0, len(both), CHUNK):
             chunk = both[start : start + CHUNK]
-            a, e = reps[chunk[:, 0]], chunk[:, 1]
+            members = self._members(reps[chunk[:, 0]])
+            e = chunk[:, 1]
             kinds, _, _ = classify(
-                self._rows(a)[:, :NUM_PERM],
+                np.stack([m.fingerprint.minhash for m in members]),
                 earlier_sigs[e],
-                shingles[a],
+                np.array([m.fingerprint.shingles for m in members], dtype=np.int64),
                 earlier_shingles[e],
                 np.array(
                     [
-                        self._text_hashes[x] == earlier[y].text_hash
-                        for x, y in zip(a.tolist(), e.tolist(), strict=True)
+                        m.fingerprint.text_hash == earlier[y].text_hash
+                        for m, y in zip(members, e.tolist(), strict=True)
                     ],
                     dtype=bool,
                 ),
                 np.array(
                     [
-                        _same_url(self._url_keys[x], earlier[y].url_key)
-                        for x, y in zip(a.tolist(), e.tolist(), strict=True)
+                        _same_url(m.fingerprint.url_key, earlier[y].url_key)
+                        for m, y in zip(members, e.tolist(), strict=True)
                     ],
                     dtype=bool,
                 ),
@@ -526,7 +680,7 @@ class Deduplicator:
                 links.link(offset + n, offset + position[entry.duplicate_of], 0)
 
     def _clusters(
-        self, links: _Links, reps: np.ndarray, rank: np.ndarray, earlier: list[PublishedEntry]
+        self, links: _Links, reps: np.ndarray, earlier: list[PublishedEntry]
     ) -> dict[int, _Canonical]:
         """For each representative that is a copy, the canonical it copies.
 
@@ -547,8 +701,16 @@ class Deduplicator:
                 (n for n in nodes if n >= offset and earlier[n - offset].duplicate_of is None),
                 key=lambda n: canonical_order(earlier[n - offset]),
             )
-            news = sorted((n for n in nodes if n < offset), key=lambda n: int(rank[reps[n]]))
-            fingerprints = {n: self.member(int(reps[n])).fingerprint for n in news}
+            new_nodes = [n for n in nodes if n < offset]
+            members = dict(
+                zip(
+                    new_nodes,
+                    self._members(reps[np.array(new_nodes, dtype=np.int64)]),
+                    strict=True,
+                )
+            )
+            news = sorted(new_nodes, key=lambda n: (*canonical_order(members[n]), int(reps[n])))
+            fingerprints = {n: members[n].fingerprint for n in news}
             fingerprints |= {n: _fingerprint_of(earlier[n - offset]) for n in olds}
             reached: dict[int, tuple[int, int]] = {}  # node: (canonical node, link kind)
             canonicals = 0
@@ -586,12 +748,12 @@ class Deduplicator:
             for node, (leader, kind) in reached.items():
                 if leader != node:
                     ident = earlier[leader - offset].id if leader >= offset else None
-                    canonical_id = ident or self.ids[int(reps[leader])]
+                    canonical_id = ident or members[leader].id
                     canonical_of[node] = _Canonical(canonical_id, fingerprints[leader], kind)
         return canonical_of
 
-    def _duplicate(self, index: int, canonical: _Canonical) -> Decision:
-        kind, similarity, jaccard = _compare(self.member(index).fingerprint, canonical.fingerprint)
+    def _duplicate(self, member: Member, canonical: _Canonical) -> Decision:
+        kind, similarity, jaccard = _compare(member.fingerprint, canonical.fingerprint)
         if not kind:
             # Reached through other copies: the kind of the link it came by, and its overlap
             # with the canonical itself.
@@ -602,6 +764,14 @@ class Deduplicator:
             similarity=round(similarity, 3),
             match=MATCHES[kind],
         )
+
+
+def _member(row: np.void, values: list[Any]) -> Member:
+    doc_id, text_hash_value, url_key, published = values
+    fp = Fingerprint(
+        text_hash_value, url_key, row["minhash"].copy(), int(row["shingles"]), row["lead"].copy()
+    )
+    return Member(doc_id, fp, int(row["words"]), published)
 
 
 def _bucket_pairs(column: np.ndarray, nodes: np.ndarray | None = None) -> list[np.ndarray]:

@@ -21,6 +21,7 @@ from flows.readers import DEFAULT_LIMITS, Limits
 from flows.report import removal_rows, report_markdown
 from flows.run import RunConfig, RunSummary, run_corpus
 from flows.runners import Batch, BatchResult, ordered
+from flows.workfiles import DEFAULT_MEMORY
 
 # A task run costs milliseconds and an API round trip: batches for Prefect are larger.
 PREFECT_BATCH_SIZE = 256
@@ -87,6 +88,7 @@ def clean_corpus(
     workers: int = 1,
     dask: str | None = None,
     reprocess: bool = False,
+    memory: int = DEFAULT_MEMORY,
     max_document_bytes: int = DEFAULT_LIMITS.max_document_bytes,
     max_decompressed_bytes: int = DEFAULT_LIMITS.max_decompressed_bytes,
     seconds_per_document: float = DEFAULT_OPTIONS.seconds_per_document,
@@ -103,6 +105,7 @@ def clean_corpus(
         dask=dask,
         batch_size=PREFECT_BATCH_SIZE,
         reprocess=reprocess,
+        memory=memory,
         limits=Limits(max_document_bytes, max_decompressed_bytes, seconds_per_document),
         options=CleanOptions(
             min_words=min_words,

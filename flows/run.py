@@ -28,6 +28,7 @@ from flows.report import manifest_json, report_markdown
 from flows.runners import BatchRunner
 from flows.site_boilerplate import SiteLines, strip_learned
 from flows.state import RunRow, State
+from flows.workfiles import DEFAULT_MEMORY
 
 # Reasons that mean an input could not be used at all; they make the exit status non-zero.
 INPUT_FAILURES = frozenset({"unreadable", "too_large", "error", "timeout"})
@@ -42,6 +43,9 @@ class RunConfig:
     dask: str | None = None
     batch_size: int = 32
     reprocess: bool = False
+    # Megabytes the run's working sets (dedup's signatures and buckets, the site line counts)
+    # may hold at once; the rest waits in the run's work folder.
+    memory: int = DEFAULT_MEMORY
     limits: Limits = field(default_factory=Limits)
     options: CleanOptions = field(default_factory=CleanOptions)
 
@@ -54,6 +58,7 @@ class RunConfig:
             "dask": self.dask,
             "batch_size": self.batch_size,
             "reprocess": self.reprocess,
+            "memory_mb": self.memory,
             "max_document_bytes": self.limits.max_document_bytes,
             "max_decompressed_bytes": self.limits.max_decompressed_bytes,
             "seconds_per_document": self.options.seconds_per_document,
@@ -203,8 +208,8 @@ def _run(
     summary.timings["discover"] = time.perf_counter() - clock
 
     stage = time.perf_counter()
-    dedup = Deduplicator(state if config.dedup else None)
-    site_lines = SiteLines(state)
+    dedup = Deduplicator(state if config.dedup else None, spool_dir / "dedup", config.memory)
+    site_lines = SiteLines(state, spool_dir / "sites", config.memory)
     spill_path = spool_dir / "cleaned.jsonl"
     with open(spill_path, "w", encoding="utf-8") as spill:
         items = _documents(files, config.limits, progress)
@@ -237,8 +242,8 @@ def _run(
     summary.number = number
     parquet = PartWriter(spool_dir / "part.parquet")
     with open(spill_path, encoding="utf-8") as spill:
-        for index, line in enumerate(spill):
-            record = with_decision(json.loads(line), decisions[index])
+        for line, decision in zip(spill, decisions, strict=True):
+            record = with_decision(json.loads(line), decision)
             if record["dedup"]["duplicate_of"]:
                 spool.rejected.write(dumps(duplicate_entry(record)) + "\n")
                 summary.rejected["duplicate"] += 1
@@ -269,6 +274,8 @@ def _run(
             # against.
             dedup.store(db, number)
         site_lines.store(db)
+    dedup.close()
+    site_lines.close()
     out.publish(row, state)
     return summary
 

@@ -69,6 +69,7 @@ def serve(args: argparse.Namespace) -> int:
             "workers": config.workers,
             "dask": config.dask,
             "reprocess": False,
+            "memory": config.memory,
             "max_document_bytes": config.limits.max_document_bytes,
             "max_decompressed_bytes": config.limits.max_decompressed_bytes,
             "seconds_per_document": config.options.seconds_per_document,

@@ -407,15 +407,18 @@ class State:
         ).fetchone()
         return row is not None
 
-    def add_site_documents(self, db: sqlite3.Connection, pairs: list[tuple[str, str]]) -> None:
+    def add_site_documents(self, db: sqlite3.Connection, pairs: Iterable[tuple[str, str]]) -> None:
         db.executemany("INSERT OR IGNORE INTO site_documents VALUES (?, ?)", pairs)
 
-    def add_site_lines(self, db: sqlite3.Connection, counts: dict[tuple[str, str], int]) -> None:
+    def add_site_lines(
+        self, db: sqlite3.Connection, counts: Iterable[tuple[str, str, int]]
+    ) -> None:
+        """Add (site, line key, documents) counts to the stored ones."""
         db.executemany(
             "INSERT INTO site_lines VALUES (?, ?, ?) "
             "ON CONFLICT (site, line_hash) "
             "DO UPDATE SET documents = documents + excluded.documents",
-            [(site, line, n) for (site, line), n in counts.items()],
+            counts,
         )
 
     # -- runs -----------------------------------------------------------------------------

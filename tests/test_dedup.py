@@ -502,3 +502,59 @@ def test_end_to_end_copies_are_rejected_with_their_record(
     # --no-dedup keeps every copy.
     assert run_cli("clean", str(inputs), "--no-dedup", out=tmp_path / "all")[0] == 0
     assert len(read_jsonl(tmp_path / "all" / "articles.jsonl")) == len(docs)
+
+
+# -- bounded memory ----------------------------------------------------------------------------
+
+
+def _corpus_of_copies(articles: list[str], long_article: str) -> list[Member]:
+    """Originals with every kind of copy, in an order that mixes them."""
+    members: list[Member] = []
+    for n, text in enumerate(articles[:12]):
+        url = f"https://news.example/2021/{n}/story-{n}"
+        members.append(member(f"o{n}", text, url, f"2021-01-{n + 1:02d}"))
+        members.append(member(f"r{n}", rescrape(text), url + "?utm_source=x"))
+        members.append(member(f"c{n}", f"{CHROME_HEAD}\n\n{text}\n\n{CHROME_TAIL}"))
+        if n % 3 == 0:
+            members.append(member(f"e{n}", text))
+    members.append(member("long", long_article))
+    members.append(member("excerpt", " ".join(long_article.split(" ")[:250])))
+    random.Random(7).shuffle(members)
+    return members
+
+
+@pytest.mark.parametrize("memory", [4096, 64 * 1024])
+def test_decisions_do_not_depend_on_the_memory_setting(
+    tmp_path: Path, articles: list[str], long_article: str, memory: int
+) -> None:
+    from flows.workfiles import parts_for
+
+    members = _corpus_of_copies(articles, long_article)
+    expected = decide(members)
+    assert len(published(expected)) < len(members) / 2  # the corpus is mostly copies
+    # The setting really splits the bucket keys into several parts.
+    assert parts_for(len(members) * 73, 16, memory) > 2
+    dedup = Deduplicator(None, tmp_path / "work", memory)
+    for m in members:
+        dedup.add(m)
+    decisions = dedup.decide()
+    assert {m.id: d for m, d in zip(members, decisions, strict=True)} == expected
+    # Random access agrees with iteration, and the working files go with close().
+    assert [decisions[i] for i in range(len(members))] == list(decisions)
+    dedup.close()
+    assert not any(p.is_file() for p in (tmp_path / "work").iterdir())
+
+
+def test_the_run_keeps_no_signature_in_memory(articles: list[str]) -> None:
+    """What `add` keeps is on disk: the deduplicator's own objects do not grow per document."""
+    import sys
+
+    dedup = Deduplicator(None)
+    sizes = []
+    for n, text in enumerate(articles[:2] * 40):
+        dedup.add(member(f"d{n}", f"{text}\n\nVariant {n}."))
+        if n in (9, 79):
+            sizes.append(sum(sys.getsizeof(v) for v in vars(dedup).values()))
+    assert sizes[0] == sizes[1]
+    assert dedup.member(79).id == "d79" and len(dedup) == 80
+    dedup.close()
