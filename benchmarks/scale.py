@@ -161,7 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 400_000, 1_000_000])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--memory", default="512M", help="presswash --memory (default 512M)")
+    parser.add_argument("--memory", default="256M", help="presswash --memory (default 256M)")
     parser.add_argument("--dask", action="store_true", help="also run on a local Dask cluster")
     parser.add_argument("--output", type=Path, default=RESULTS / "scale.txt")
     args = parser.parse_args()

@@ -93,7 +93,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         type=_size,
         default=DEFAULT_MEMORY,
         metavar="SIZE",
-        help="most the run holds of its working sets at once, e.g. 256M (default 512M); the "
+        help="most the run holds of its working sets at once, e.g. 256M (default 256M); the "
         "rest waits on disk in the output folder, so memory does not grow with the corpus",
     )
     parser.add_argument(

@@ -30,6 +30,7 @@ import hashlib
 import re
 import sqlite3
 import tempfile
+from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -203,29 +204,40 @@ def canonical_order(member: Member | PublishedEntry) -> tuple[int, str, str]:
     return (-member.words, member.published or "9999", member.id)
 
 
-class _Links:
-    """Union-find over the node numbers that have links, and the verified pairs (with their
-    kind) of each node; nodes without a link take no room."""
+class _Edges:
+    """The verified pairs of nodes (with their kind), in the order they were found, held as
+    numpy arrays: 17 bytes a pair, however many copies a corpus has."""
 
     def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-        self.neighbours: dict[int, list[tuple[int, int]]] = {}
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def find(self, node: int) -> int:
-        parent = self.parent
-        root = node
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while node != root:
-            parent[node], node = root, parent[node]
-        return root
+    def add(self, a: np.ndarray, b: np.ndarray, kind: np.ndarray) -> None:
+        if len(a):
+            self._parts.append(
+                (a.astype(np.int64), b.astype(np.int64), kind.astype(np.int8, copy=False))
+            )
 
-    def link(self, a: int, b: int, kind: int) -> None:
-        self.neighbours.setdefault(a, []).append((b, kind))
-        self.neighbours.setdefault(b, []).append((a, kind))
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not self._parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.int8)
+        a, b, kind = (np.concatenate(column) for column in zip(*self._parts, strict=True))
+        self._parts = [(a, b, kind)]
+        return a, b, kind
+
+
+def _components(a: np.ndarray, b: np.ndarray, count: int) -> np.ndarray:
+    """For `count` nodes numbered 0..count-1 joined by the pairs (a, b): the smallest node
+    number of each one's connected group (label propagation with pointer jumping)."""
+    label = np.arange(count, dtype=np.int64)
+    while True:
+        low = np.minimum(label[a], label[b])
+        before = label.copy()
+        np.minimum.at(label, a, low)
+        np.minimum.at(label, b, low)
+        label = label[label]
+        if np.array_equal(label, before):
+            return label
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,39 +448,53 @@ class Deduplicator:
         # Documents with the same folded text are one node, represented by their first in
         # canonical order; only representatives are compared.
         reps, exact_copies, exact_reps = self._representatives()
+        offset = len(reps)
 
-        links = _Links()
-        for (a, b), kind in zip(*self._copies_within_run(reps), strict=True):
-            links.link(a, b, kind)
+        edges = _Edges()
+        edges.add(*self._copies_within_run(reps))
         earlier, earlier_pairs = self._pairs_with_published(reps)
-        self._verify_with_published(links, reps, earlier, earlier_pairs)
-        canonical_of = self._clusters(links, reps, earlier)
+        self._verify_with_published(edges, reps, earlier, earlier_pairs)
+        copied, leaders, kinds = self._clusters(edges, reps, earlier)
 
         # The copies, in document order: representatives reached by a canonical, and the
-        # other documents of each text (copies of their representative, or of its canonical).
-        copied_reps = reps[np.array(sorted(canonical_of), dtype=np.int64)]
-        canonical_at = {int(reps[node]): c for node, c in canonical_of.items()}
+        # other documents of each text, copies of their representative's canonical, or of
+        # their representative where it has none. A canonical is a node: this run's below
+        # `offset`, an earlier run's record above.
+        copied_reps = reps[copied]
+        through = np.zeros(len(exact_reps), dtype=np.int64)  # the rep's canonical, if any
+        through_kind = np.full(len(exact_reps), _EXACT, dtype=np.int64)
+        reached = np.zeros(len(exact_reps), dtype=bool)
+        if len(copied_reps):
+            at = np.minimum(np.searchsorted(copied_reps, exact_reps), len(copied_reps) - 1)
+            reached = copied_reps[at] == exact_reps
+            through, through_kind = leaders[at], kinds[at]
+        rep_nodes = np.searchsorted(reps, exact_reps)
         copies = np.concatenate([copied_reps, exact_copies])
-        rep_of = np.concatenate([copied_reps, exact_reps])
+        canonicals = np.concatenate([leaders, np.where(reached, through, rep_nodes)])
+        link_kinds = np.concatenate([kinds, np.where(reached, through_kind, _EXACT)])
         order = np.argsort(copies, kind="stable")
-        copies, rep_of = copies[order], rep_of[order]
+        copies, canonicals, link_kinds = copies[order], canonicals[order], link_kinds[order]
         offsets = np.zeros(len(copies), dtype=np.int64)
         for start in range(0, len(copies), CHUNK):
-            part = copies[start : start + CHUNK]
-            members = self._members(part)
-            lone = sorted({int(r) for r in rep_of[start : start + CHUNK]} - set(canonical_at))
-            rep_members = dict(
-                zip(lone, self._members(np.array(lone, dtype=np.int64)), strict=True)
-            )
-            for n, (member, rep) in enumerate(
-                zip(members, rep_of[start : start + CHUNK].tolist(), strict=True)
+            part = slice(start, start + CHUNK)
+            ours = np.unique(canonicals[part][canonicals[part] < offset])
+            found = dict(zip(ours.tolist(), self._members(reps[ours]), strict=True))
+            for n, (member, node, kind) in enumerate(
+                zip(
+                    self._members(copies[part]),
+                    canonicals[part].tolist(),
+                    link_kinds[part].tolist(),
+                    strict=True,
+                ),
+                start,
             ):
-                canonical = canonical_at.get(rep)
-                if canonical is None:
-                    found = rep_members[rep]
-                    canonical = _Canonical(found.id, found.fingerprint, _EXACT)
+                if node < offset:
+                    canonical = _Canonical(found[node].id, found[node].fingerprint, kind)
+                else:
+                    entry = earlier[node - offset]
+                    canonical = _Canonical(entry.id, _fingerprint_of(entry), kind)
                 decision = self._duplicate(member, canonical)
-                offsets[start + n] = self._decided.add(
+                offsets[n] = self._decided.add(
                     [decision.cluster, decision.similarity, decision.match]
                 )
         self._decisions = Decisions(self, copies, offsets)
@@ -566,9 +592,9 @@ class Deduplicator:
         finally:
             buckets.close()
 
-    def _copies_within_run(self, reps: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
+    def _copies_within_run(self, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The verified copies among this run's representatives: pairs (a, b) of node
-        numbers, a < b, in ascending order, and the kind of each."""
+        numbers, a < b, in ascending order, and the kind of each (three aligned arrays)."""
         size = len(reps)
         hit_codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
         hit_kinds: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
@@ -600,8 +626,7 @@ class Deduplicator:
         # Linked in ascending order of the pair, as one merged verification would have.
         order = np.argsort(codes, kind="stable")
         codes, kinds = codes[order], kinds[order]
-        pairs = list(zip((codes // size).tolist(), (codes % size).tolist(), strict=True))
-        return pairs, kinds.tolist()
+        return codes // size, codes % size, kinds
 
     def _pairs_with_published(
         self, reps: np.ndarray
@@ -635,7 +660,7 @@ class Deduplicator:
 
     def _verify_with_published(
         self,
-        links: _Links,
+        edges: _Edges,
         reps: np.ndarray,
         earlier: list[PublishedEntry],
         earlier_pairs: list[tuple[int, int]],
@@ -671,18 +696,25 @@ class Deduplicator:
                 ),
             )
             hits = kinds > 0
-            for (node, entry), kind in zip(chunk[hits].tolist(), kinds[hits].tolist(), strict=True):
-                links.link(node, offset + entry, kind)
+            edges.add(chunk[hits, 0], offset + chunk[hits, 1], kinds[hits])
         # A copy kept from an earlier run leads to the record it copies.
+        a, b, _ = edges.arrays()
+        linked = set(np.unique(np.concatenate([a, b])[np.concatenate([a, b]) >= offset]).tolist())
         position = {e.id: n for n, e in enumerate(earlier) if e.duplicate_of is None}
-        for n, entry in enumerate(earlier):
-            if entry.duplicate_of in position and offset + n in links.neighbours:
-                links.link(offset + n, offset + position[entry.duplicate_of], 0)
+        leads = [
+            (offset + n, offset + position[entry.duplicate_of])
+            for n, entry in enumerate(earlier)
+            if entry.duplicate_of in position and offset + n in linked
+        ]
+        if leads:
+            pairs = np.array(leads, dtype=np.int64)
+            edges.add(pairs[:, 0], pairs[:, 1], np.zeros(len(pairs), dtype=np.int8))
 
     def _clusters(
-        self, links: _Links, reps: np.ndarray, earlier: list[PublishedEntry]
-    ) -> dict[int, _Canonical]:
-        """For each representative that is a copy, the canonical it copies.
+        self, edges: _Edges, reps: np.ndarray, earlier: list[PublishedEntry]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The representatives that are copies (node numbers, ascending), the canonical node
+        each copies, and the kind of link it was reached by (three aligned arrays).
 
         Per linked group: earlier runs' records are canonicals first (they stay published),
         in canonical order, then this run's documents in canonical order become canonicals
@@ -690,67 +722,97 @@ class Deduplicator:
         links, the documents that overlap it (RELATED_JACCARD, or a copy of it), passing
         through the copies of it that earlier runs rejected; the first MAX_LEADERS canonicals
         of a group are also verified directly against every document of the group not yet
-        reached."""
+        reached. One group at a time: only its links are held as lists."""
+        a, b, kinds = edges.arrays()
+        copied, leaders, reached_by = array("q"), array("q"), array("q")
+        if len(a):
+            nodes = np.unique(np.concatenate([a, b]))
+            ai, bi = np.searchsorted(nodes, a), np.searchsorted(nodes, b)
+            group = _components(ai, bi, len(nodes))
+            edge_order = np.argsort(group[ai], kind="stable")
+            edge_bounds = np.searchsorted(group[ai][edge_order], np.unique(group), side="left")
+            node_order = np.argsort(group, kind="stable")
+            node_bounds = np.searchsorted(group[node_order], np.unique(group), side="left")
+            edge_bounds = np.append(edge_bounds, len(a))
+            node_bounds = np.append(node_bounds, len(nodes))
+            for g in range(len(node_bounds) - 1):
+                members = nodes[node_order[node_bounds[g] : node_bounds[g + 1]]].tolist()
+                mine = edge_order[edge_bounds[g] : edge_bounds[g + 1]]
+                neighbours: dict[int, list[tuple[int, int]]] = {}
+                for x, y, kind in zip(
+                    a[mine].tolist(), b[mine].tolist(), kinds[mine].tolist(), strict=True
+                ):
+                    neighbours.setdefault(x, []).append((y, kind))
+                    neighbours.setdefault(y, []).append((x, kind))
+                for node, (leader, kind) in sorted(
+                    self._group(members, neighbours, reps, earlier).items()
+                ):
+                    copied.append(node)
+                    leaders.append(leader)
+                    reached_by.append(kind)
+        found = np.frombuffer(copied, dtype=np.int64)
+        order = np.argsort(found, kind="stable")
+        return (
+            found[order],
+            np.frombuffer(leaders, dtype=np.int64)[order],
+            np.frombuffer(reached_by, dtype=np.int64)[order],
+        )
+
+    def _group(
+        self,
+        nodes: list[int],
+        neighbours: dict[int, list[tuple[int, int]]],
+        reps: np.ndarray,
+        earlier: list[PublishedEntry],
+    ) -> dict[int, tuple[int, int]]:
+        """In one linked group (its nodes ascending, its links in the order found): each copy
+        node with the canonical node that reached it and the kind of link."""
         offset = len(reps)
-        groups: dict[int, list[int]] = {}
-        for node in sorted(links.neighbours):
-            groups.setdefault(links.find(node), []).append(node)
-        canonical_of: dict[int, _Canonical] = {}
-        for nodes in groups.values():
-            olds = sorted(
-                (n for n in nodes if n >= offset and earlier[n - offset].duplicate_of is None),
-                key=lambda n: canonical_order(earlier[n - offset]),
-            )
-            new_nodes = [n for n in nodes if n < offset]
-            members = dict(
-                zip(
-                    new_nodes,
-                    self._members(reps[np.array(new_nodes, dtype=np.int64)]),
-                    strict=True,
-                )
-            )
-            news = sorted(new_nodes, key=lambda n: (*canonical_order(members[n]), int(reps[n])))
-            fingerprints = {n: members[n].fingerprint for n in news}
-            fingerprints |= {n: _fingerprint_of(earlier[n - offset]) for n in olds}
-            reached: dict[int, tuple[int, int]] = {}  # node: (canonical node, link kind)
-            canonicals = 0
-            for leader in [*olds, *news]:
-                if leader in reached:
-                    continue
-                canonicals += 1
-                if leader < offset:
-                    reached[leader] = (leader, 0)
-                leader_fp = fingerprints[leader]
-                leader_id = earlier[leader - offset].id if leader >= offset else None
-                frontier = deque([leader])
-                bridges: set[int] = set()
-                if canonicals <= MAX_LEADERS:
-                    for node in news:
-                        if node not in reached and node != leader:
-                            kind = _compare(fingerprints[node], leader_fp)[0]
-                            if kind:
-                                reached[node] = (leader, kind)
-                                frontier.append(node)
-                while frontier:
-                    for node, kind in links.neighbours.get(frontier.popleft(), ()):
-                        if node >= offset:
-                            copied = earlier[node - offset].duplicate_of
-                            if leader_id and copied == leader_id and node not in bridges:
-                                bridges.add(node)
-                                frontier.append(node)
-                            continue
-                        if node in reached:
-                            continue
-                        direct, _, jaccard = _compare(fingerprints[node], leader_fp)
-                        if direct or jaccard >= RELATED_JACCARD:
-                            reached[node] = (leader, direct or kind)
+        olds = sorted(
+            (n for n in nodes if n >= offset and earlier[n - offset].duplicate_of is None),
+            key=lambda n: canonical_order(earlier[n - offset]),
+        )
+        new_nodes = [n for n in nodes if n < offset]
+        members = dict(
+            zip(new_nodes, self._members(reps[np.array(new_nodes, dtype=np.int64)]), strict=True)
+        )
+        news = sorted(new_nodes, key=lambda n: (*canonical_order(members[n]), int(reps[n])))
+        fingerprints = {n: members[n].fingerprint for n in news}
+        fingerprints |= {n: _fingerprint_of(earlier[n - offset]) for n in olds}
+        reached: dict[int, tuple[int, int]] = {}  # node: (canonical node, link kind)
+        canonicals = 0
+        for leader in [*olds, *news]:
+            if leader in reached:
+                continue
+            canonicals += 1
+            if leader < offset:
+                reached[leader] = (leader, 0)
+            leader_fp = fingerprints[leader]
+            leader_id = earlier[leader - offset].id if leader >= offset else None
+            frontier = deque([leader])
+            bridges: set[int] = set()
+            if canonicals <= MAX_LEADERS:
+                for node in news:
+                    if node not in reached and node != leader:
+                        kind = _compare(fingerprints[node], leader_fp)[0]
+                        if kind:
+                            reached[node] = (leader, kind)
                             frontier.append(node)
-            for node, (leader, kind) in reached.items():
-                if leader != node:
-                    ident = earlier[leader - offset].id if leader >= offset else None
-                    canonical_id = ident or members[leader].id
-                    canonical_of[node] = _Canonical(canonical_id, fingerprints[leader], kind)
-        return canonical_of
+            while frontier:
+                for node, kind in neighbours.get(frontier.popleft(), ()):
+                    if node >= offset:
+                        copied = earlier[node - offset].duplicate_of
+                        if leader_id and copied == leader_id and node not in bridges:
+                            bridges.add(node)
+                            frontier.append(node)
+                        continue
+                    if node in reached:
+                        continue
+                    direct, _, jaccard = _compare(fingerprints[node], leader_fp)
+                    if direct or jaccard >= RELATED_JACCARD:
+                        reached[node] = (leader, direct or kind)
+                        frontier.append(node)
+        return {node: found for node, found in reached.items() if found[0] != node}
 
     def _duplicate(self, member: Member, canonical: _Canonical) -> Decision:
         kind, similarity, jaccard = _compare(member.fingerprint, canonical.fingerprint)

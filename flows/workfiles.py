@@ -30,7 +30,7 @@ import numpy as np
 
 # What a run may hold of its working sets at once (bytes), by default: with the interpreter, the
 # cleaners' models and SQLite's caches a run then stays well inside a 2 GiB machine.
-DEFAULT_MEMORY = 512 * 2**20
+DEFAULT_MEMORY = 256 * 2**20
 # A part is loaded, sorted (its order, a copy) and paired: about four times its size.
 _PART_SHARE = 8
 # Rows buffered before an append reaches the file.
