@@ -9,6 +9,12 @@ per second, the peak of the process tree (RSS and PSS summed, sampled), and the 
 Targets (issue 19): the largest process < 1 GiB at the largest size and < 1.25x its figure at
 the smallest; throughput at the largest size >= 90 % of that at the smallest.
 
+With `--stand-in`, the cleaners are replaced by a stand-in that takes each text as it is (a
+Document of the given text, title and URL; records, fingerprints, site lines, dedup, state and
+outputs all real) and the run has one worker, in the driving process: what the driver holds
+and does across the corpus is then measured at sizes that would take hours to clean on this
+machine (cleaning is per document, on the workers, and does not grow with the corpus).
+
 With `--dask`, the same at the smallest size on a local Dask scheduler and N workers started
 for real on 127.0.0.1: the driver's CPU seconds over the wall time, per worker (target < 25 %
 of one core per worker).
@@ -33,6 +39,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -56,13 +63,31 @@ def _cpu_seconds(pid: int) -> float:
     return float(times.user + times.system)
 
 
+def stand_in_main(argv: list[str]) -> int:
+    """`presswash ARGV` with the cleaners replaced by the stand-in (see the module doc)."""
+    import flows.batches
+    from cleaners.document import Document
+    from cleaners.normalize import normalize_text
+    from flows.cli import main as presswash
+
+    def stand_in(content: bytes | str, **found: Any) -> Document:
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
+        return Document(text=normalize_text(text), title=found.get("title"), url=found.get("url"))
+
+    flows.batches.clean = stand_in  # type: ignore[assignment]
+    return presswash(argv)
+
+
 def run_once(
-    corpus: Path, out: Path, workers: int, memory: str, dask: str | None
+    corpus: Path, out: Path, workers: int, memory: str, dask: str | None, stand_in: bool = False
 ) -> dict[str, float | int | str]:
     if out.exists():
         shutil.rmtree(out)
+    front = (
+        [sys.executable, __file__, "--stand-in-child"] if stand_in else [speed.presswash_command()]
+    )
     command = [
-        speed.presswash_command(),
+        *front,
         "clean",
         str(corpus),
         "--out",
@@ -71,7 +96,7 @@ def run_once(
         "--memory",
         memory,
     ]
-    command += ["--dask", dask] if dask else ["--workers", str(workers)]
+    command += ["--dask", dask] if dask else ["--workers", str(1 if stand_in else workers)]
     started = time.perf_counter()
     child = subprocess.Popen(command, env=speed.presswash_env())
     watch = speed.TreeMemory(child.pid)
@@ -158,11 +183,16 @@ def start_dask(workers: int) -> tuple[str, list[subprocess.Popen[bytes]]]:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--stand-in-child"]:
+        sys.exit(stand_in_main(sys.argv[2:]))
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 400_000, 1_000_000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory", default="256M", help="presswash --memory (default 256M)")
     parser.add_argument("--dask", action="store_true", help="also run on a local Dask cluster")
+    parser.add_argument(
+        "--stand-in", action="store_true", help="cleaners replaced by a stand-in, one worker"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "scale.txt")
     args = parser.parse_args()
     lines: list[str] = []
@@ -179,6 +209,7 @@ def main() -> None:
     say(
         f"presswash scale benchmark, {dt.datetime.now().isoformat(timespec='seconds')}, tree "
         f"{commit}; {os.cpu_count()} cores; --workers {args.workers} --memory {args.memory}"
+        + ("; cleaners replaced by the stand-in, one worker" if args.stand_in else "")
     )
     say(
         "generated plain-text documents (gold paragraphs recombined and varied, 10% near "
@@ -190,7 +221,7 @@ def main() -> None:
         for size in args.sizes:
             corpus = work / f"generated-{size}.jsonl"
             speed.write_jsonl(corpus, speed.generated_texts(size))
-            found = run_once(corpus, work / "out", args.workers, args.memory, None)
+            found = run_once(corpus, work / "out", args.workers, args.memory, None, args.stand_in)
             figures[size] = found
             say(
                 f"  {size:>9,} documents ({corpus.stat().st_size / 1e6:,.0f} MB): "
