@@ -51,11 +51,26 @@ _MAX_CHARS = 48
 _CHAR_WORDS = (2000, 24000)
 # The prior of punctuation around a word: before it, after it, more than one mark, a word of
 # punctuation alone; and how many words of the document it weighs as.
-_BEFORE = 0.05
+_BEFORE = 0.1
 _AFTER = 0.15
-_OTHER = 0.1
-_ALONE = 0.005
+_ALONE = 0.01
 _AFFIX_PRIOR = 5.0
+# How likely each kind of punctuation (Unicode category) is before a word, after it, alone
+# and between two words without a space: opening quotes and brackets go before, closing ones
+# and most punctuation after, dashes alone or between, apostrophes between.
+_PLACES = {
+    "Ps": (0.5, 0.02, 0.05, 0.002),
+    "Pi": (0.5, 0.05, 0.05, 0.002),
+    "Pe": (0.02, 0.5, 0.05, 0.002),
+    "Pf": (0.05, 0.5, 0.05, 0.02),
+    "Po": (0.05, 0.5, 0.1, 0.005),
+    "Pd": (0.02, 0.05, 0.5, 0.02),
+    "Sc": (0.3, 0.1, 0.3, 0.002),
+    "So": (0.05, 0.2, 0.3, 0.002),
+}
+_OTHER_PLACES = (0.05, 0.1, 0.3, 0.002)
+_APOSTROPHES = "'’ʼ"
+_INNER = re.compile(r"(\W+)")
 _AFFIX = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 
 
@@ -154,6 +169,10 @@ class SpacingModel:
     channel: dict[str, tuple[float, float]] = field(default_factory=lambda: channel_costs(1.0))
     # How the document's words are written: small letters, a capital first, capitals...
     shapes: Counter[str] = field(default_factory=Counter)
+    # The punctuation the document writes between two words without a space.
+    joiners: Counter[str] = field(default_factory=Counter)
+    # What follows an apostrophe inside a word, and how often.
+    clitics: Mapping[str, float] = field(default_factory=dict)
     _cores: dict[str, float] = field(default_factory=dict)
 
     def cost(self, word: str) -> float:
@@ -182,10 +201,11 @@ class SpacingModel:
         # How often the document puts this punctuation around a word (or writes it alone),
         # with a prior for what it has not shown: most words have none.
         if not reading.core:
-            prior = _ALONE
+            prior = _ALONE * _places(prefix, 2)
         else:
-            prior = (_BEFORE if prefix else 1 - _BEFORE) * (_AFTER if suffix else 1 - _AFTER)
-            prior *= _OTHER ** max(0, len(prefix) + len(suffix) - 1)
+            prior = (_BEFORE * _places(prefix, 0) if prefix else 1 - _BEFORE) * (
+                _AFTER * _places(suffix, 1) if suffix else 1 - _AFTER
+            )
         affix = (self.affixes[(prefix, suffix)] + _AFFIX_PRIOR * prior) / (
             self.affixes.total() + _AFFIX_PRIOR
         )
@@ -215,6 +235,26 @@ class SpacingModel:
             known += (1 - self.doc_weight) * self.lexicon.get(key, 0.0)
         # A word the document or the list knows is not one of the unknown words.
         p = (1 - self.unknown) * known if known else self.unknown * math.exp(-char_cost)
+        if not known and _INNER.search(core):
+            # Words joined by punctuation (`Буркіна-Фасо`, `loss—the`): each word, and how
+            # often the document joins words with that punctuation.
+            parts = _INNER.split(core)
+            joined = 0.0
+            for at, part in enumerate(parts):
+                if at % 2:
+                    joined -= math.log(
+                        (self.joiners[part] + _AFFIX_PRIOR * _places(part, 3))
+                        / (self.total + _AFFIX_PRIOR)
+                    )
+                elif at and all(c in _APOSTROPHES for c in parts[at - 1]):
+                    # After an apostrophe: what the language writes there (`’s`, `’re`).
+                    tail = part.casefold()
+                    joined -= math.log(
+                        0.7 * self.clitics.get(tail, 0.0) + 0.3 * math.exp(-self.cost(part))
+                    )
+                else:
+                    joined += self.cost(part)
+            p += math.exp(-joined)
         cost = -math.log(p) if p > 0 else 1e9
         if not seen:
             cost += _CASE_COST * sum(
@@ -226,6 +266,16 @@ class SpacingModel:
 # The prior of a word's shape, and how many words of the document it weighs as.
 _SHAPES = {"lower": 0.6, "title": 0.3, "upper": 0.04, "mixed": 0.02, "other": 0.04}
 _SHAPE_PRIOR = 5.0
+
+
+def _places(punctuation: str, place: int) -> float:
+    p = 1.0
+    for char in punctuation:
+        if char in _APOSTROPHES:
+            p *= (0.05, 0.3, 0.01, 0.3)[place]
+        else:
+            p *= _PLACES.get(unicodedata.category(char), _OTHER_PLACES)[place]
+    return p
 
 
 def _shape(core: str) -> str:
@@ -264,6 +314,7 @@ def build_model(
     affixes: Counter[tuple[str, str]] = Counter()
     own = CharModel()
     shapes: Counter[str] = Counter()
+    joiners: Counter[str] = Counter()
     for text in texts:
         for written in text.split():
             token = written.casefold()
@@ -271,6 +322,7 @@ def build_model(
                 prefix, core, suffix = _split(token)
                 if core:
                     shapes[_shape(_split(written)[1])] += 1
+                    joiners.update(_INNER.findall(core))
                 affixes[(prefix, suffix)] += 1
                 if core:
                     words[core.replace("’", "'")] += 1
@@ -300,24 +352,63 @@ def build_model(
         doc_weight = 1.0
         chars = _Chars((own,))
     return SpacingModel(
-        words, total, chars, unknown, doc_weight, lexicon, affixes, channel_costs(rate), shapes
+        words,
+        total,
+        chars,
+        unknown,
+        doc_weight,
+        lexicon,
+        affixes,
+        channel_costs(rate),
+        shapes,
+        joiners,
+        _clitics(lexicon, words),
     )
 
 
-_CHARS_OF: dict[int, CharModel] = {}
+def _clitics(lexicon: Mapping[str, float], words: Counter[str]) -> dict[str, float]:
+    """The share of each ending after an apostrophe, in the language's words and the
+    document's."""
+    tails: Counter[str] = Counter()
+    for word, n in words.items():
+        if "'" in word:
+            tails[word.rsplit("'", 1)[1]] += n
+    shares = {tail: n / tails.total() for tail, n in tails.items()}
+    for tail, share in _language_clitics(lexicon).items():
+        shares[tail] = (shares.get(tail, 0.0) + share) / (2 if tails else 1)
+    return shares
+
+
+class Lexicon(dict[str, float]):
+    """A language's word frequencies, commonest first, with what is built from them once."""
+
+    chars: CharModel | None = None
+    clitics: dict[str, float] | None = None
+
+
+def _language_clitics(lexicon: Mapping[str, float]) -> dict[str, float]:
+    shares = lexicon.clitics if isinstance(lexicon, Lexicon) else None
+    if shares is None:
+        tails: Counter[str] = Counter()
+        for word, frequency in lexicon.items():
+            if "'" in word[1:]:
+                tails[word.rsplit("'", 1)[1]] += frequency  # type: ignore[assignment]
+        total = sum(tails.values()) or 1.0
+        shares = {tail: n / total for tail, n in tails.items()}
+        if isinstance(lexicon, Lexicon):
+            lexicon.clitics = shares
+    return shares
 
 
 def _language_chars(lexicon: Mapping[str, float]) -> CharModel:
-    """The character model of a word list's commonest words (one of the cached lists)."""
-    key = id(lexicon)
-    model = _CHARS_OF.get(key)
+    """The character model of a word list's rarer words."""
+    model = lexicon.chars if isinstance(lexicon, Lexicon) else None
     if model is None:
         model = CharModel()
         for word in itertools.islice(lexicon, *_CHAR_WORDS):
             model.add(["^", "^", *word, "$"])
-        if len(_CHARS_OF) >= 4:
-            _CHARS_OF.clear()
-        _CHARS_OF[key] = model
+        if isinstance(lexicon, Lexicon):
+            lexicon.chars = model
     return model
 
 
@@ -418,9 +509,9 @@ def _word_list(language: str) -> list[tuple[str, float]]:
 
 
 @functools.lru_cache(maxsize=4)
-def lexicon(language: str) -> Mapping[str, float]:
+def lexicon(language: str) -> Lexicon:
     """The frequencies of the language's words, commonest first (see _word_list)."""
-    frequencies: dict[str, float] = {}
+    frequencies = Lexicon()
     for word, frequency in _word_list(language):
         frequencies.setdefault(word, frequency)
     return frequencies
