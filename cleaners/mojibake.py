@@ -46,9 +46,9 @@ from cleaners.respacing import (
     MARK_SPACE,
     MARKS,
     build_model,
-    choose_language,
+    choose_languages,
     lexicon,
-    resolve,
+    resolve_with_cost,
 )
 
 # The codecs whose misreading of UTF-8 we undo, in the order ftfy tries them. latin-1 comes
@@ -142,6 +142,8 @@ class _Run:
     ends_with_restored_nbsp: bool = False
     # The last sequence ends in a symbol the tool spaced before (`Ñ …`): a space inside it.
     last_spaced_before: bool = False
+    # A space inside one of its sequences, which no text has.
+    spaced_inside: bool = False
 
 
 def _decoded_bytes(codec: str, first: int, last: int) -> dict[str, int]:
@@ -387,6 +389,7 @@ def _parse_runs(text: str, start: int, stop: int, codec: _Codec, mark: bool) -> 
         run.compact.extend(sequence.compact)
         run.sequences += 1
         run.respaced |= sequence.respaced
+        run.spaced_inside |= sequence.respaced
         run.nbsp_restored |= sequence.nbsp
         run.ends_with_restored_nbsp = sequence.compact[-1] == "\xa0"
         run.last_spaced_before = text[sequence.end - 2] == " " and sequence.compact[-2] != "\xa0"
@@ -573,7 +576,9 @@ def _before_word(text: str, run: _Run) -> bool:
     return run.end < len(text) and text[run.end] != " "
 
 
-def _believable_given_evidence(run: _Run, decoded: str, text: str) -> bool:
+def _believable_given_evidence(
+    run: _Run, decoded: str, text: str, spaced_inside: bool = False
+) -> bool:
     """An ambiguous run, in a document that has shown the same codec's mojibake convincingly:
     decoded where it turns into letters or digits, except for an accented capital followed by
     trailing punctuation (`VOCÊ…`, `NICIODATĂ™`), which is how clean text looks too."""
@@ -588,7 +593,10 @@ def _believable_given_evidence(run: _Run, decoded: str, text: str) -> bool:
             return False
     last = run.compact[-1]
     trailing = unicodedata.category(last)[0] in "PS"
-    return not (run.sequences == 1 and trailing and not _word_letters(text, run.start, run.end)[1])
+    # A space inside the sequence (`С ‡.`) is a tool's: no capital with punctuation is spaced so.
+    return spaced_inside or not (
+        run.sequences == 1 and trailing and not _word_letters(text, run.start, run.end)[1]
+    )
 
 
 # --- the passes ------------------------------------------------------------------------------
@@ -663,7 +671,9 @@ def _decode_pass(
             if mode == "respaced" and marking and run.respaced and not convincing:
                 # The document shows this codec's mojibake spaced: a spaced run that decodes
                 # to letters fitting the word is more of it.
-                convincing = _believable_given_evidence(run, decoded.replace(" ", ""), text)
+                convincing = _believable_given_evidence(
+                    run, decoded.replace(" ", ""), text, run.spaced_inside
+                )
             if convincing:
                 account.evidence.add(codec.name)
                 if run.respaced:
@@ -841,26 +851,35 @@ def _respace(lines: list[str], damaged: list[int], account: _Account) -> dict[in
         for i, line in enumerate(lines)
     ]
     # The language of the words in doubt, which in a page of another language is their own;
-    # where the words in doubt are too few or a list of names, the language of the script whose
-    # common words the document uses most.
+    # where the words in doubt are too few or a list of names, the languages of the script
+    # whose alphabet fits, and of those the one whose words read the line best.
     doubtful = [
         token for i in changed for token in evidence[i].split() if _MARK_RE_ANY.search(token)
     ]
     language = detect_language(" ".join(_MARK_RE_ANY.sub("", token) for token in doubtful))
-    words: Mapping[str, float] = lexicon(language) if language else {}
-    if not words:
+    if language and lexicon(language):
+        languages: list[str | None] = [language]
+    else:
         pieces = [piece for token in doubtful for piece in _MARK_RE_ANY.split(token)]
         certain = [t for line in evidence for t in line.split() if not _MARK_RE_ANY.search(t)]
         script = _main_script("".join(pieces))
-        language = choose_language(_WORD_RE.findall(" ".join(pieces + certain)), script)
-        words = lexicon(language) if language else {}
-    common = function_words(language) if language else ()
-    if not common:
-        common = function_words_of_script(" ".join(doubtful))
+        languages = [*choose_languages(_WORD_RE.findall(" ".join(pieces + certain)), script)]
+        languages = languages or [language]
     rate = _spacing_rate([original for original in changed.values() if original], account)
-    model = build_model(evidence, common, words, rate)
-    for index in changed:
-        lines[index] = resolve(lines[index], model)
+    best: tuple[float, dict[int, str]] | None = None
+    for candidate in languages:
+        words: Mapping[str, float] = lexicon(candidate) if candidate else {}
+        common = function_words(candidate) if candidate else ()
+        if not common:
+            common = function_words_of_script(" ".join(doubtful))
+        model = build_model(evidence, common, words, rate)
+        resolved = {index: resolve_with_cost(lines[index], model) for index in changed}
+        cost = sum(c for _, c in resolved.values())
+        if best is None or cost < best[0]:
+            best = (cost, {index: line for index, (line, _) in resolved.items()})
+    assert best is not None
+    for index, line in best[1].items():
+        lines[index] = line
     return changed
 
 

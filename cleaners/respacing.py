@@ -49,6 +49,9 @@ _MAX_CHARS = 48
 # The language's words that train its character model: not the commonest, which the list
 # knows, but the rarer ones, which look like the words it does not know (long, and names).
 _CHAR_WORDS = (2000, 24000)
+# What one more word costs beyond its probability: a unigram model of words splits unknown
+# words into known pieces too readily.
+_WORD_COST = 0.0
 # The prior of punctuation around a word: before it, after it, more than one mark, a word of
 # punctuation alone; and how many words of the document it weighs as.
 _BEFORE = 0.1
@@ -209,7 +212,7 @@ class SpacingModel:
         affix = (self.affixes[(prefix, suffix)] + _AFFIX_PRIOR * prior) / (
             self.affixes.total() + _AFFIX_PRIOR
         )
-        cost = -math.log(affix)
+        cost = _WORD_COST - math.log(affix)
         if not reading.core:
             return cost
         shape = _shape(reading.core)
@@ -217,13 +220,22 @@ class SpacingModel:
             (self.shapes[shape] + _SHAPE_PRIOR * _SHAPES[shape])
             / (self.shapes.total() + _SHAPE_PRIOR)
         )
+        return cost + self._read_core_cost(reading)
+
+    def _read_core_cost(self, reading: _Reading) -> float:
         core_cost = self._cores.get(reading.core)
         if core_cost is None:
             core_cost = self._core_cost(
                 reading.core, reading.cost + self.chars.step(reading.a, reading.b, "$")
             )
             self._cores[reading.core] = core_cost
-        return cost + core_cost
+        return core_cost
+
+    def _part_cost(self, part: str) -> float:
+        """A word inside a word: its letters only (the whole pays for shape and punctuation)."""
+        reading = _Reading()
+        self.read(reading, part)
+        return self._read_core_cost(reading) if reading.core else 0.0
 
     def _core_cost(self, core: str, char_cost: float) -> float:
         key = core.casefold().replace("’", "'")
@@ -250,10 +262,10 @@ class SpacingModel:
                     # After an apostrophe: what the language writes there (`’s`, `’re`).
                     tail = part.casefold()
                     joined -= math.log(
-                        0.7 * self.clitics.get(tail, 0.0) + 0.3 * math.exp(-self.cost(part))
+                        0.7 * self.clitics.get(tail, 0.0) + 0.3 * math.exp(-self._part_cost(part))
                     )
                 else:
-                    joined += self.cost(part)
+                    joined += self._part_cost(part)
             p += math.exp(-joined)
         cost = -math.log(p) if p > 0 else 1e9
         if not seen:
@@ -414,12 +426,23 @@ def _language_chars(lexicon: Mapping[str, float]) -> CharModel:
 
 def resolve(line: str, model: SpacingModel) -> str:
     """The line with every mark made a space or nothing, stretch by stretch."""
+    return resolve_with_cost(line, model)[0]
+
+
+def resolve_with_cost(line: str, model: SpacingModel) -> tuple[str, float]:
+    """The resolved line, and what its stretches in doubt cost (-log P) under the model."""
     if not any(mark in line for mark in MARKS):
-        return line
-    return " ".join(_resolve_stretch(token, model) for token in line.split(" "))
+        return line, 0.0
+    words = []
+    total = 0.0
+    for token in line.split(" "):
+        word, cost = _resolve_stretch(token, model)
+        words.append(word)
+        total += cost
+    return " ".join(words), total
 
 
-def _resolve_stretch(stretch: str, model: SpacingModel) -> str:
+def _resolve_stretch(stretch: str, model: SpacingModel) -> tuple[str, float]:
     pieces: list[str] = []
     # For each mark between pieces k and k + 1: the channel's cost of a space and of none.
     marks: list[tuple[float, float]] = []
@@ -433,7 +456,7 @@ def _resolve_stretch(stretch: str, model: SpacingModel) -> str:
             current.append(char)
     pieces.append("".join(current))
     if len(pieces) == 1:
-        return stretch
+        return stretch, 0.0
     n = len(pieces)
     # best[j]: the cheapest spacing of pieces[:j] with a word ending after piece j - 1, and
     # where that word starts.
@@ -461,7 +484,7 @@ def _resolve_stretch(stretch: str, model: SpacingModel) -> str:
         i = best[j][1]
         cuts.append("".join(pieces[i:j]))
         j = i
-    return " ".join(word for word in reversed(cuts) if word)
+    return " ".join(word for word in reversed(cuts) if word), best[n][0]
 
 
 # --- the language's words ------------------------------------------------------------------
@@ -485,13 +508,15 @@ def _serbian_cyrillic(word: str) -> str | None:
     return "".join(_SERBIAN_LATIN[letter] for letter in letters)
 
 
-def _word_list(language: str) -> list[tuple[str, float]]:
-    """wordfreq's "small" list of the language (words seen at least once in a million),
-    commonest first; none for a language it does not have."""
+def _word_list(language: str, limit: int = 200_000) -> list[tuple[str, float]]:
+    """wordfreq's list of the language, commonest first: its "large" list where it has one
+    (the inflected forms of Russian or Ukrainian need it), else its "small" one (words seen at
+    least once in a million), the `limit` commonest; none for a language it lacks."""
     import wordfreq
 
     source = "sh" if language == "sr" else language
-    path = wordfreq.available_languages("small").get(source)
+    path = None if limit <= 10_000 else wordfreq.available_languages("large").get(source)
+    path = path or wordfreq.available_languages("small").get(source)
     if path is None:
         return []
     words = []
@@ -505,10 +530,12 @@ def _word_list(language: str) -> list[tuple[str, float]]:
                     continue
                 word = cyrillic
             words.append((word, frequency))
+            if len(words) >= limit:
+                return words
     return words
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=3)
 def lexicon(language: str) -> Lexicon:
     """The frequencies of the language's words, commonest first (see _word_list)."""
     frequencies = Lexicon()
@@ -519,7 +546,7 @@ def lexicon(language: str) -> Lexicon:
 
 @functools.cache
 def _top_words(language: str) -> frozenset[str]:
-    return frozenset(word for word, _ in itertools.islice(_word_list(language), 3000))
+    return frozenset(word for word, _ in _word_list(language, 3000))
 
 
 # Languages of wordfreq's small lists by script, to choose from when the text does not say.
@@ -533,13 +560,14 @@ _LANGUAGES_OF_SCRIPT: dict[str, list[str]] = {
 }
 
 
-def choose_language(words: Iterable[str], script: str) -> str | None:
-    """The language of the script whose alphabet has all the letters of the document's words
-    (or most of them), and then whose commonest words the document's words are most often."""
+def choose_languages(words: Iterable[str], script: str, most: int = 3) -> list[str]:
+    """The languages of the script whose alphabet has all the letters of the document's words
+    (or most of them), those whose commonest words the document's words are most often
+    first."""
     candidates = _LANGUAGES_OF_SCRIPT.get(script, [])
     counted = Counter(w.casefold() for w in words)
     letters = Counter(c for w, n in counted.items() for c in w * n if c.isalpha())
-    best, best_score = None, (-math.inf, 0)
+    scored = []
     for language in candidates:
         alphabet = _alphabet(language)
         if not alphabet:
@@ -547,10 +575,12 @@ def choose_language(words: Iterable[str], script: str) -> str | None:
         foreign = sum(n for c, n in letters.items() if c not in alphabet)
         top = _top_words(language)
         hits = sum(n for w, n in counted.items() if w in top)
-        score = (-foreign, hits)
-        if score > best_score:
-            best, best_score = language, score
-    return best
+        scored.append((foreign, -hits, language))
+    scored.sort()
+    if not scored:
+        return []
+    fewest = scored[0][0]
+    return [language for foreign, _, language in scored if foreign == fewest][:most]
 
 
 @functools.cache
