@@ -472,7 +472,8 @@ def _has_script(char: str) -> bool:
         return char.isalpha()
     if not (char.isalnum() or unicodedata.category(char).startswith("M")):
         return False
-    return _script(char) != "COMBINING"
+    # Modifier letters (`ʼ`, `ˈ`) go with any script, as generic combining marks do.
+    return _script(char) not in ("COMBINING", "MODIFIER")
 
 
 def _word_letters(text: str, start: int, end: int) -> tuple[str, str]:

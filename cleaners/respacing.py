@@ -69,7 +69,9 @@ _PLACES = {
     "Po": (0.05, 0.5, 0.1, 0.005),
     "Pd": (0.02, 0.05, 0.5, 0.02),
     "Sc": (0.3, 0.1, 0.3, 0.002),
-    "So": (0.05, 0.2, 0.3, 0.002),
+    "So": (0.01, 0.2, 0.3, 0.002),
+    "Sm": (0.05, 0.05, 0.3, 0.05),
+    "No": (0.02, 0.3, 0.2, 0.02),
 }
 _OTHER_PLACES = (0.05, 0.1, 0.3, 0.002)
 _APOSTROPHES = "'’ʼ"
@@ -204,7 +206,8 @@ class SpacingModel:
         # How often the document puts this punctuation around a word (or writes it alone),
         # with a prior for what it has not shown: most words have none.
         if not reading.core:
-            prior = _ALONE * _places(prefix, 2)
+            # Punctuation alone: one mark is a word (`—`, `|`), two glued are rarer (`★|`).
+            prior = _ALONE * _places(prefix, 2) * 0.1 ** (len(prefix) - 1)
         else:
             prior = (_BEFORE * _places(prefix, 0) if prefix else 1 - _BEFORE) * (
                 _AFTER * _places(suffix, 1) if suffix else 1 - _AFTER
