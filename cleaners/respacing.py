@@ -42,7 +42,7 @@ _DOC_WEIGHT = 0.5
 # -log of how much less likely a small letter followed by a capital is inside a word.
 _CASE_COST = 6.0
 # Interpolation of the character model's trigrams, bigrams and single characters.
-_BACKOFF = 3.0
+_BACKOFF = 60.0
 # The longest word a stretch is cut into, in pieces and in characters.
 _MAX_PIECES = 40
 _MAX_CHARS = 48
@@ -280,7 +280,7 @@ class SpacingModel:
 
 # The prior of a word's shape, and how many words of the document it weighs as.
 _SHAPES = {"lower": 0.6, "title": 0.3, "upper": 0.04, "mixed": 0.02, "other": 0.04}
-_SHAPE_PRIOR = 5.0
+_SHAPE_PRIOR = 2.0
 
 
 def _places(punctuation: str, place: int) -> float:
@@ -344,6 +344,10 @@ def build_model(
                     own.add(["^", "^", *core, "$"], 5)
                 continue
             pieces = _MARK_RE.split(token)
+            # A token's start is a word's start: how the document begins its words.
+            first = _split(_MARK_RE.split(written)[0])[1]
+            if first:
+                shapes[_shape(first)] += 1
             for at, piece in enumerate(pieces):
                 seen = [c for c in piece if c.isalnum()]
                 if at == 0:
