@@ -294,6 +294,12 @@ def _places(punctuation: str, place: int) -> float:
 
 
 def _shape(core: str) -> str:
+    """How a word is written; words joined by punctuation by their first (`Буркіна-Фасо` is
+    capitalised), unless one is written otherwise (`iPhone-Nutzer`)."""
+    parts = [part for part in _INNER.split(core)[::2] if any(c.isalpha() for c in part)]
+    if len(parts) > 1:
+        shapes = [_shape(part) for part in parts]
+        return "mixed" if "mixed" in shapes else shapes[0]
     letters = [c for c in core if c.isalpha()]
     if not letters:
         return "other"
