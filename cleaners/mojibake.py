@@ -472,7 +472,10 @@ def _has_script(char: str) -> bool:
         return char.isalpha()
     if not (char.isalnum() or unicodedata.category(char).startswith("M")):
         return False
-    # Modifier letters (`ʼ`, `ˈ`) go with any script, as generic combining marks do.
+    # Modifier letters (`ʼ`, `ˈ`) and figures such as `²` go with any script, as generic
+    # combining marks do.
+    if unicodedata.category(char) == "No":
+        return False
     return _script(char) not in ("COMBINING", "MODIFIER")
 
 

@@ -206,8 +206,11 @@ class SpacingModel:
         # How often the document puts this punctuation around a word (or writes it alone),
         # with a prior for what it has not shown: most words have none.
         if not reading.core:
-            # Punctuation alone: one mark is a word (`—`, `|`), two glued are rarer (`★|`).
-            prior = _ALONE * _places(prefix, 2) * 0.1 ** (len(prefix) - 1)
+            # Punctuation alone: one mark is a word (`—`, `|`), the same one repeated may be
+            # (`★★★`), two different ones glued are rarely (`★|`).
+            prior = _ALONE * _places(prefix, 2)
+            for a, b in itertools.pairwise(prefix):
+                prior *= 0.3 if a == b else 0.001
         else:
             prior = (_BEFORE * _places(prefix, 0) if prefix else 1 - _BEFORE) * (
                 _AFTER * _places(suffix, 1) if suffix else 1 - _AFTER
