@@ -75,6 +75,9 @@ _PLACES = {
 }
 _OTHER_PLACES = (0.05, 0.1, 0.3, 0.002)
 _APOSTROPHES = "'’ʼ"
+# Punctuation (category Po) that stands between words more than it ends one: bullets, marks of
+# reference, the ellipsis.
+_STANDING = "•·‣◦§¶†‡※*#&@/\\|…"
 _INNER = re.compile(r"(\W+)")
 _AFFIX = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 
@@ -291,6 +294,8 @@ def _places(punctuation: str, place: int) -> float:
     for char in punctuation:
         if char in _APOSTROPHES:
             p *= (0.05, 0.3, 0.01, 0.3)[place]
+        elif char in _STANDING:
+            p *= (0.01, 0.2, 0.5, 0.01)[place]
         else:
             p *= _PLACES.get(unicodedata.category(char), _OTHER_PLACES)[place]
     return p
