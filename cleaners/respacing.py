@@ -210,10 +210,10 @@ class SpacingModel:
         # with a prior for what it has not shown: most words have none.
         if not reading.core:
             # Punctuation alone: one mark is a word (`—`, `|`), the same one repeated may be
-            # (`★★★`), two different ones glued are rarely (`★|`).
+            # (`★★★`), two different ones glued are rarer (`★|`).
             prior = _ALONE * _places(prefix, 2)
             for a, b in itertools.pairwise(prefix):
-                prior *= 0.3 if a == b else 0.001
+                prior *= 0.3 if a == b else 0.1
         else:
             prior = (_BEFORE * _places(prefix, 0) if prefix else 1 - _BEFORE) * (
                 _AFTER * _places(suffix, 1) if suffix else 1 - _AFTER
