@@ -403,7 +403,11 @@ def generated_sources(wcxb: Path | None) -> list[Source]:
 
         for page in load_pages(wcxb, None):
             text = page.gold.get("main_content") or ""
-            paragraphs = tuple(p for p in text.split("\n") if p.strip())
+            # Some gold texts carry mojibake of their own (`â\x82¬14/month`): a paragraph that
+            # ftfy changes is not clean text, and neither a case nor a clean paragraph here.
+            paragraphs = tuple(
+                p for p in text.split("\n") if p.strip() and ftfy_typography_kept(p) == p
+            )
             if paragraphs:
                 sources.append(Source("wcxb", page.half, paragraphs))
     sources.extend(cldr_sources())

@@ -29,7 +29,8 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import ftfy
@@ -39,7 +40,16 @@ from ftfy.badness import BADNESS_RE
 from cleaners.alignment import unchanged_spans
 from cleaners.document import Repair
 from cleaners.language import detect_language, function_words, function_words_of_script
-from cleaners.respacing import MARK_JOIN, MARK_SPACE, MARKS, build_model, resolve
+from cleaners.respacing import (
+    MARK_JOIN,
+    MARK_LONE,
+    MARK_SPACE,
+    MARKS,
+    build_model,
+    choose_languages,
+    lexicon,
+    resolve_with_cost,
+)
 
 # The codecs whose misreading of UTF-8 we undo, in the order ftfy tries them. latin-1 comes
 # first because its C1 controls are the continuation bytes that cp1252 leaves undefined.
@@ -87,8 +97,10 @@ _QUOTES_GLUED_TO_WORDS = "«»"
 _QUOTE_LIKE = "«»‹›“”„‘’‚"
 _MARK_SPACE_BYTES = MARK_SPACE.encode()
 _MARK_JOIN_BYTES = MARK_JOIN.encode()
+_MARK_LONE_BYTES = MARK_LONE.encode()
 _MARK_SPLIT = re.compile(f"([{MARKS}])")
 _MARK_RE_ANY = re.compile(f"[{MARKS}]")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 # What may stand right before a word: a continuation character there is no sign of a garble.
 _OPENING_PUNCTUATION = "«“‘„‚¡¿—–\xa0"
 # In-word apostrophes and dashes: what a C1 control read as cp1252 plausibly is between letters.
@@ -128,6 +140,10 @@ class _Run:
     respaced: bool = False
     nbsp_restored: bool = False
     ends_with_restored_nbsp: bool = False
+    # The last sequence ends in a symbol the tool spaced before (`Ñ …`): a space inside it.
+    last_spaced_before: bool = False
+    # A space inside one of its sequences, which no text has.
+    spaced_inside: bool = False
 
 
 def _decoded_bytes(codec: str, first: int, last: int) -> dict[str, int]:
@@ -364,7 +380,7 @@ def _parse_runs(text: str, start: int, stop: int, codec: _Codec, mark: bool) -> 
             run = _Run(i, i)
         elif run.end != i:
             if mark and _spaceable(run.compact[-1]):
-                run.data.extend(_MARK_SPACE_BYTES)
+                run.data.extend(_MARK_SPACE_BYTES if run.last_spaced_before else _MARK_LONE_BYTES)
                 run.respaced = True
             else:
                 run.data.append(0x20)
@@ -373,8 +389,10 @@ def _parse_runs(text: str, start: int, stop: int, codec: _Codec, mark: bool) -> 
         run.compact.extend(sequence.compact)
         run.sequences += 1
         run.respaced |= sequence.respaced
+        run.spaced_inside |= sequence.respaced
         run.nbsp_restored |= sequence.nbsp
         run.ends_with_restored_nbsp = sequence.compact[-1] == "\xa0"
+        run.last_spaced_before = text[sequence.end - 2] == " " and sequence.compact[-2] != "\xa0"
         run.end = i = sequence.end
         if sequence.respaced and not sequence.compact[-1].isalpha():
             i = _after_spaced_symbol(text, i, stop, run, codec, mark)
@@ -390,11 +408,11 @@ def _after_spaced_symbol(text: str, j: int, stop: int, run: _Run, codec: _Codec,
     symbol = run.compact[-1]
     if j + 1 < stop and text[j] == " " and text[j + 1] in codec.needs:
         if mark:
-            run.data.extend(_MARK_SPACE_BYTES)
+            run.data.extend(_MARK_SPACE_BYTES if run.last_spaced_before else _MARK_LONE_BYTES)
         run.end = j + 1
         return j + 1
     if j < stop and text[j] in codec.needs:
-        if mark and symbol in _QUOTE_LIKE:
+        if mark and run.last_spaced_before and _spaceable(symbol):
             run.data.extend(_MARK_JOIN_BYTES)
         elif symbol in _QUOTES_GLUED_TO_WORDS:
             run.data.append(0x20)
@@ -409,15 +427,10 @@ def _end_run(text: str, run: _Run, codec: _Codec, mark: bool) -> _Run:
         return run
     end = run.end
     if end + 1 < len(text) and text[end] == " " and _plain_start(text[end + 1], codec):
-        run.data.extend(_MARK_SPACE_BYTES)
+        run.data.extend(_MARK_SPACE_BYTES if run.last_spaced_before else _MARK_LONE_BYTES)
         run.end = end + 1
         run.respaced = True
-    elif (
-        run.respaced
-        and end < len(text)
-        and run.compact[-1] in _QUOTE_LIKE
-        and _plain_start(text[end], codec)
-    ):
+    elif run.last_spaced_before and end < len(text) and _plain_start(text[end], codec):
         run.data.extend(_MARK_JOIN_BYTES)
     return run
 
@@ -459,7 +472,11 @@ def _has_script(char: str) -> bool:
         return char.isalpha()
     if not (char.isalnum() or unicodedata.category(char).startswith("M")):
         return False
-    return _script(char) != "COMBINING"
+    # Modifier letters (`ʼ`, `ˈ`) and figures such as `²` go with any script, as generic
+    # combining marks do.
+    if unicodedata.category(char) == "No":
+        return False
+    return _script(char) not in ("COMBINING", "MODIFIER")
 
 
 def _word_letters(text: str, start: int, end: int) -> tuple[str, str]:
@@ -563,7 +580,9 @@ def _before_word(text: str, run: _Run) -> bool:
     return run.end < len(text) and text[run.end] != " "
 
 
-def _believable_given_evidence(run: _Run, decoded: str, text: str) -> bool:
+def _believable_given_evidence(
+    run: _Run, decoded: str, text: str, spaced_inside: bool = False
+) -> bool:
     """An ambiguous run, in a document that has shown the same codec's mojibake convincingly:
     decoded where it turns into letters or digits, except for an accented capital followed by
     trailing punctuation (`VOCÊ…`, `NICIODATĂ™`), which is how clean text looks too."""
@@ -578,7 +597,10 @@ def _believable_given_evidence(run: _Run, decoded: str, text: str) -> bool:
             return False
     last = run.compact[-1]
     trailing = unicodedata.category(last)[0] in "PS"
-    return not (run.sequences == 1 and trailing and not _word_letters(text, run.start, run.end)[1])
+    # A space inside the sequence (`С ‡.`) is a tool's: no capital with punctuation is spaced so.
+    return spaced_inside or not (
+        run.sequences == 1 and trailing and not _word_letters(text, run.start, run.end)[1]
+    )
 
 
 # --- the passes ------------------------------------------------------------------------------
@@ -607,18 +629,31 @@ def _decode_pass(
     "respaced" (convincing runs that had spaces inserted), "convincing", or "ambiguous" (runs
     that are not convincing, in codecs the document has shown evidence for, inside the
     `untouched` spans: never on what a repair produced)."""
-    for codec in _codecs():
+    codecs = _codecs()
+    if mark:
+        # The codecs the document shows spaced mojibake in, the one that reads more of the
+        # line first: latin-1 reads cp1252's mojibake up to its first `Œ` or `€`, and cp1252
+        # latin-1's up to its first C1 control.
+        def coverage(codec: _Codec) -> int:
+            if codec.name not in account.spaced:
+                return -1
+            return sum(run.end - run.start for run in _runs(text, codec))
+
+        codecs = tuple(sorted(codecs, key=coverage, reverse=True))
+    for codec in codecs:
         if (
             mode == "survey"
             and codec.name in account.evidence
             and (codec.name in account.spaced or not codec.spaced_pair.search(text))
         ):
             continue
-        if not (codec.spaced_pair if mode == "respaced" else codec.pair).search(text):
+        marking = mark and codec.name in account.spaced
+        # Marking, a run is in doubt wherever a space follows a symbol, inside it or not.
+        spaced = mode == "respaced" and not marking
+        if not (codec.spaced_pair if spaced else codec.pair).search(text):
             continue
         pieces: list[str] = []
         last = 0
-        marking = mark and codec.name in account.spaced
         for run in _runs(text, codec, marking):
             if mode == "respaced" and not run.respaced:
                 continue
@@ -627,7 +662,11 @@ def _decode_pass(
             ):
                 continue
             marked = bytes(run.data).decode("utf-8")
-            decoded = marked.replace(MARK_SPACE, " ").replace(MARK_JOIN, "") if marking else marked
+            decoded = (
+                marked.replace(MARK_SPACE, " ").replace(MARK_LONE, " ").replace(MARK_JOIN, "")
+                if marking
+                else marked
+            )
             if _inside_garble(run, decoded, text, codec):
                 continue
             if not _plausible(decoded, text, run.start, run.end):
@@ -636,7 +675,9 @@ def _decode_pass(
             if mode == "respaced" and marking and run.respaced and not convincing:
                 # The document shows this codec's mojibake spaced: a spaced run that decodes
                 # to letters fitting the word is more of it.
-                convincing = _believable_given_evidence(run, decoded.replace(" ", ""), text)
+                convincing = _believable_given_evidence(
+                    run, decoded.replace(" ", ""), text, run.spaced_inside
+                )
             if convincing:
                 account.evidence.add(codec.name)
                 if run.respaced:
@@ -813,19 +854,64 @@ def _respace(lines: list[str], damaged: list[int], account: _Account) -> dict[in
         "".join(_ftfy(piece) for piece in _MARK_SPLIT.split(line)) if i in damaged_lines else line
         for i, line in enumerate(lines)
     ]
-    # The language of the words in doubt, which in a page of another language is their own.
-    doubtful = " ".join(
-        _MARK_RE_ANY.sub("", token)
-        for i in changed
-        for token in evidence[i].split()
-        if _MARK_RE_ANY.search(token)
-    )
-    language = detect_language(doubtful)
-    common = function_words(language) if language else function_words_of_script(doubtful)
-    model = build_model(evidence, common)
-    for index in changed:
-        lines[index] = resolve(lines[index], model)
+    # The language of the words in doubt, which in a page of another language is their own;
+    # where the words in doubt are too few or a list of names, the languages of the script
+    # whose alphabet fits, and of those the one whose words read the line best.
+    doubtful = [
+        token for i in changed for token in evidence[i].split() if _MARK_RE_ANY.search(token)
+    ]
+    language = detect_language(" ".join(_MARK_RE_ANY.sub("", token) for token in doubtful))
+    if language and lexicon(language):
+        languages: list[str | None] = [language]
+    else:
+        pieces = [piece for token in doubtful for piece in _MARK_RE_ANY.split(token)]
+        certain = [t for line in evidence for t in line.split() if not _MARK_RE_ANY.search(t)]
+        script = _main_script("".join(pieces))
+        languages = [*choose_languages(_WORD_RE.findall(" ".join(pieces + certain)), script)]
+        languages = languages or [language]
+    rate = _spacing_rate([original for original in changed.values() if original], account)
+    best: tuple[float, dict[int, str]] | None = None
+    for candidate in languages:
+        words: Mapping[str, float] = lexicon(candidate) if candidate else {}
+        common = function_words(candidate) if candidate else ()
+        if not common:
+            common = function_words_of_script(" ".join(doubtful))
+        model = build_model(evidence, common, words, rate)
+        resolved = {index: resolve_with_cost(lines[index], model) for index in changed}
+        cost = sum(c for _, c in resolved.values())
+        if best is None or cost < best[0]:
+            best = (cost, {index: line for index, (line, _) in resolved.items()})
+    assert best is not None
+    for index, line in best[1].items():
+        lines[index] = line
     return changed
+
+
+def _main_script(text: str) -> str:
+    scripts = Counter(_script(c) for c in text if c.isalpha())
+    return scripts.most_common(1)[0][0] if scripts else "LATIN"
+
+
+@functools.cache
+def _symbol_after_lead(name: str) -> re.Pattern[str]:
+    codec = next(codec for codec in _codecs() if codec.name == name)
+    symbols = _char_class(c for c in codec.continuations if _spaceable(c))
+    return re.compile(f"[{_char_class(codec.needs)}]( ?)[{symbols}]")
+
+
+def _spacing_rate(lines: list[str], account: _Account) -> float:
+    """The share of mojibake symbols the tool spaced: a symbol right after a lead was spaced
+    before it where a space stands between them, which the tool does in three ways of four."""
+    spaced = total = 0
+    for codec in _codecs():
+        if codec.name not in account.spaced:
+            continue
+        pattern = _symbol_after_lead(codec.name)
+        for line in lines:
+            for match in pattern.finditer(line):
+                total += 1
+                spaced += bool(match.group(1))
+    return min(1.0, (spaced + 0.5) / (total + 1) * 4 / 3)
 
 
 def fix_encoding(text: str) -> str:

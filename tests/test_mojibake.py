@@ -249,3 +249,86 @@ def test_spaced_latin_mojibake_comes_back_with_document_evidence() -> None:
     clean = "Le café est prêt. Le café est chaud."
     damaged = clean.encode().decode("sloppy-windows-1252").replace("Ã©", "Ã ©", 1)
     assert fix_encoding(damaged) == clean
+
+
+def _misread(text: str, codec: str = "sloppy-windows-1252") -> str:
+    import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs)
+
+    return text.encode("utf-8").decode(codec)
+
+
+def _space_symbols(text: str) -> str:
+    """A translation tool's spacing: every non-ASCII symbol gets a space on both sides."""
+    spaced = "".join(
+        f" {c} " if not c.isascii() and not c.isalnum() and c != "\xa0" else c for c in text
+    )
+    return " ".join(part for part in spaced.split(" ") if part)
+
+
+RUSSIAN = "В восьмидесятых годах чешская красавица заявила о себе на весь мир."
+
+
+def test_spaced_cyrillic_comes_back_exactly_with_its_spaces() -> None:
+    damaged = _space_symbols(_misread(RUSSIAN))
+    assert "Ð ° Ð" in damaged  # `а` spaced on both sides: its space may be the text's
+    assert fix_encoding(damaged) == RUSSIAN
+
+
+def test_a_space_moved_from_after_a_symbol_comes_back() -> None:
+    # `х` is `Ñ…`: the tool put a space before `…` and took away the text's space after it.
+    damaged = _misread(RUSSIAN).replace("Ñ… Ñ‡", "Ñ …Ñ‡")
+    assert "Ð´Ð°Ñ …Ñ‡Ðµ" in damaged
+    assert fix_encoding(damaged) == RUSSIAN
+
+
+def test_spaced_greek_comes_back_exactly() -> None:
+    # Word lists are casefolded (`ευρώπησ`): the final sigma must still find its word.
+    greek = "Η Ελλάδα είναι χώρα της νότιας Ευρώπης και η Αθήνα είναι η πρωτεύουσα."
+    assert fix_encoding(_space_symbols(_misread(greek))) == greek
+
+
+def test_spaced_latin_apostrophes_stay_inside_their_words() -> None:
+    english = "The USDA’s MyPlate guidelines offer a helpful visual, and it’s free."
+    damaged = _space_symbols(_misread(english))
+    assert "â € ™ s" in damaged
+    assert fix_encoding(damaged) == english
+
+
+def test_clean_text_beside_spaced_mojibake_is_left_as_written() -> None:
+    spaced = _space_symbols(_misread("Le café est prêt à l’heure, et la crème brûlée aussi."))
+    clean = [
+        "Il est arrivé à © 2024 de la ville.",
+        "Il a dit « non » puis « oui » — « peut-être ».",
+        "Voir à ¼ de la page, à ½ ou à ¾.",
+    ]
+    repaired = fix_encoding("\n".join([spaced, *clean])).split("\n")
+    assert repaired == ["Le café est prêt à l’heure, et la crème brûlée aussi.", *clean]
+
+
+def test_the_channel_follows_the_rate_the_tool_spaced_at() -> None:
+    from cleaners.respacing import MARK_JOIN, MARK_LONE, MARK_SPACE, channel_costs
+
+    rare, always = channel_costs(0.1), channel_costs(1.0)
+    # A space after a symbol the tool did not space before: the text's, unless the tool
+    # spaces most symbols.
+    space, none = rare[MARK_LONE]
+    assert none - space > 3
+    assert abs(always[MARK_LONE][0] - always[MARK_LONE][1]) < 1e-9
+    # Spaced before and after: a space is likelier than none; spaced before only: none.
+    assert always[MARK_SPACE][0] < always[MARK_SPACE][1]
+    assert always[MARK_JOIN][0] > always[MARK_JOIN][1]
+
+
+def test_serbian_cyrillic_words_come_from_the_latin_list() -> None:
+    from cleaners.respacing import lexicon
+
+    serbian = lexicon("sr")
+    assert serbian["је"] > serbian.get("године", 0) > 0
+    assert "je" not in serbian
+
+
+def test_the_language_is_told_by_its_alphabet_when_the_words_do_not_say() -> None:
+    from cleaners.respacing import choose_languages
+
+    assert choose_languages(["Швейцарія", "Єгипет", "словенська"], "CYRILLIC")[0] == "uk"
+    assert choose_languages(["Кајманска", "Острва"], "CYRILLIC")[0] == "sr"
