@@ -53,7 +53,14 @@ from cleaners.fingerprint import (
     names_one_article,
 )
 from flows.state import PublishedEntry, State
-from flows.workfiles import DEFAULT_MEMORY, Partitions, RowFile, StringFile, parts_for
+from flows.workfiles import (
+    DEFAULT_MEMORY,
+    Partitions,
+    RowFile,
+    StringFile,
+    part_budget,
+    parts_for,
+)
 
 # The parameters below were chosen by measurement: `benchmarks/dedup.py --sweep` prints, for
 # copies of the aeb gold texts made in every way the benchmark knows and cleaned by the real
@@ -547,7 +554,7 @@ class Deduplicator:
 
     def _candidate_parts(self, reps: np.ndarray) -> Iterator[np.ndarray]:
         """Candidate pairs of representatives (as node numbers a < b, coded a * size + b),
-        distinct within each yielded array: one array per part of the bucket keys.
+        distinct within each yielded array: at most about a budget's worth at a time, part by part.
 
         Every LSH band key (a key encodes its band) and every URL key naming one article is a
         bucket; the keys are written to parts by hash, so a bucket is whole in one part, in
@@ -582,13 +589,9 @@ class Deduplicator:
                 found["key"] = flat[flat >= 0]
                 found["node"] = nodes[flat >= 0]
                 buckets.add(found, found["key"])
+            limit = max(1024, part_budget(self.memory) // 64)
             for part in buckets:
-                pairs = _bucket_pairs(part["key"], part["node"])
-                if not pairs:
-                    yield np.zeros(0, dtype=np.int64)
-                    continue
-                both = np.concatenate(pairs)
-                yield np.unique(both.min(axis=1) * size + both.max(axis=1))
+                yield from _bucket_codes(part["key"], part["node"], size, limit)
         finally:
             buckets.close()
 
@@ -836,20 +839,32 @@ def _member(row: np.void, values: list[Any]) -> Member:
     return Member(doc_id, fp, int(row["words"]), published)
 
 
-def _bucket_pairs(column: np.ndarray, nodes: np.ndarray | None = None) -> list[np.ndarray]:
-    """Pairs of positions (or of `nodes`) with equal keys in `column`, each paired with at most
-    MAX_BUCKET_COMPARISONS of the ones before it in its bucket. Negative keys are no bucket."""
-    positions = np.flatnonzero(column >= 0)
-    order = positions[np.argsort(column[positions], kind="stable")]
-    ordered = column[order]
-    labels = order if nodes is None else nodes[order]
-    found: list[np.ndarray] = []
-    for distance in range(1, min(MAX_BUCKET_COMPARISONS, len(order) - 1) + 1):
-        same = ordered[distance:] == ordered[:-distance]
-        if not same.any():
+def _bucket_codes(
+    keys: np.ndarray, nodes: np.ndarray, size: int, limit: int
+) -> Iterator[np.ndarray]:
+    """The pairs of `nodes` with equal `keys` (non-negative, one bucket each), each node
+    paired with at most MAX_BUCKET_COMPARISONS of the ones before it in its bucket, coded
+    a * size + b (a < b): distinct within each array yielded, about `limit` codes at most in
+    one, so that a part of large buckets never holds all its pairs at once."""
+    order = np.argsort(keys, kind="stable")
+    ordered, labels = keys[order], nodes[order]
+    del order
+    held: list[np.ndarray] = []
+    count = 0
+    for distance in range(1, min(MAX_BUCKET_COMPARISONS, len(ordered) - 1) + 1):
+        same = np.flatnonzero(ordered[distance:] == ordered[:-distance])
+        if len(same) == 0:
             break
-        found.append(np.stack([labels[:-distance][same], labels[distance:][same]], axis=1))
-    return found
+        for start in range(0, len(same), limit):
+            at = same[start : start + limit]
+            a, b = labels[at], labels[at + distance]
+            held.append(np.minimum(a, b) * size + np.maximum(a, b))
+            count += len(at)
+            if count >= limit:
+                yield np.unique(np.concatenate(held))
+                held, count = [], 0
+    if held:
+        yield np.unique(np.concatenate(held))
 
 
 def _keys(rows: np.ndarray, first: int = 0, count: int | None = None) -> np.ndarray:
