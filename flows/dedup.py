@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import tempfile
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -60,6 +59,7 @@ from flows.workfiles import (
     StringFile,
     part_budget,
     parts_for,
+    work_folder,
 )
 
 # The parameters below were chosen by measurement: `benchmarks/dedup.py --sweep` prints, for
@@ -360,15 +360,8 @@ class Deduplicator:
     ) -> None:
         self.state = state
         self.memory = memory
-        if folder is None:
-            self._temporary: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
-                prefix="presswash-dedup-"
-            )
-            folder = Path(self._temporary.name)
-        else:
-            self._temporary = None
-            folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
+        self.folder, self._temporary = work_folder(folder, "presswash-dedup-")
+        folder = self.folder
         self._rows = RowFile(folder / "dedup-rows.bin", _ROW)
         self._strings = StringFile(folder / "dedup-strings.jsonl")
         self._decided = StringFile(folder / "dedup-decisions.jsonl")

@@ -11,7 +11,6 @@ result does not depend on how the cleaning was spread.
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from cleaners.site_lines import is_site_line, strip_site_lines
 from cleaners.text_shape import word_count
 from flows.records import record_id
 from flows.state import State
-from flows.workfiles import DEFAULT_MEMORY, Partitions, RowFile, parts_for
+from flows.workfiles import DEFAULT_MEMORY, Partitions, RowFile, parts_for, work_folder
 
 # The state keeps each site's document count under this key, beside its line counts.
 DOCUMENTS_KEY = "*"
@@ -43,15 +42,8 @@ class SiteLines:
     ) -> None:
         self.state = state
         self.memory = memory
-        if folder is None:
-            self._temporary: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
-                prefix="presswash-sites-"
-            )
-            folder = Path(self._temporary.name)
-        else:
-            self._temporary = None
-            folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
+        self.folder, self._temporary = work_folder(folder, "presswash-sites-")
+        folder = self.folder
         self.documents: Counter[str] = Counter()
         self._sites: list[str] = []
         self._site_numbers: dict[str, int] = {}

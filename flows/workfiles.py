@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -47,6 +48,18 @@ def part_budget(memory: int) -> int:
 def parts_for(rows: int, row_bytes: int, memory: int) -> int:
     """How many parts `rows` rows of `row_bytes` need so that each fits the budget."""
     return max(1, math.ceil(rows * row_bytes / part_budget(memory)))
+
+
+def work_folder(
+    folder: Path | None, prefix: str
+) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
+    """The folder working files go in: `folder` (made if missing), or a new temporary one,
+    returned with its handle (cleaned up by the handle, or when it is collected)."""
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder, None
+    temporary = tempfile.TemporaryDirectory(prefix=prefix)
+    return Path(temporary.name), temporary
 
 
 class RowFile:
