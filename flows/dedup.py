@@ -310,10 +310,6 @@ class Decisions(Sequence[Decision]):
     def __len__(self) -> int:
         return len(self._owner)
 
-    @property
-    def duplicates(self) -> int:
-        return len(self._copies)
-
     def _of_copy(self, position: int) -> Decision:
         cluster, similarity, match = self._owner._decided.get(int(self._offsets[position]))
         return Decision(cluster, cluster, similarity, match)
